@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include "core/buffer.hpp"
+#include "core/bytes.hpp"
+
+namespace l7 {
+
+TEST(bytes, round_trip_and_bounds) {
+  std::vector<std::byte> out;
+  byte_writer w(out);
+  w.u8(1);
+  w.u16(0x0203);
+  w.u32(0x04050607);
+  w.u64(0x08090a0b0c0d0e0fULL);
+  w.text("hi");
+  byte_reader r(out);
+  EXPECT_EQ(r.u8(), 1);
+  EXPECT_EQ(r.u16(), 0x0203);
+  EXPECT_EQ(r.u32(), 0x04050607u);
+  EXPECT_EQ(r.u64(), 0x08090a0b0c0d0e0fULL);
+  EXPECT_EQ(as_chars(r.bytes(2)), "hi");
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.u16(), 0);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(bytes, flat_buffer_prepare_commit_consume) {
+  flat_buffer b(16);
+  auto s = b.prepare(8);
+  std::memcpy(s.data(), "abcdefgh", 8);
+  b.commit(8);
+  b.consume(3);
+  EXPECT_EQ(b.text(), "defgh");
+  b.prepare(11);  // fits after compaction
+  EXPECT_EQ(b.text(), "defgh");
+  EXPECT_THROW(b.prepare(12), std::length_error);
+}
+
+}  // namespace l7
