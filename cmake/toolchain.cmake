@@ -1,7 +1,9 @@
 # Compiler launchers, linker and sanitizer flags shared by every target.
 find_program(L7_CCACHE ccache)
 if(L7_CCACHE)
-  set(CMAKE_CXX_COMPILER_LAUNCHER ${L7_CCACHE})
+  # Precompiled headers are cacheable only with these sloppiness settings.
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_SLOPPINESS=pch_defines,time_macros
+      ${L7_CCACHE})
 endif()
 
 find_program(L7_MOLD mold)
