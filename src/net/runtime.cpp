@@ -14,7 +14,9 @@ worker::stop_handle& worker::stop_handle::operator=(stop_handle&& o) noexcept {
 }
 
 void worker::stop_handle::reset() {
-  if (worker_) worker_->stop_hooks_.erase(it_);
+  // Once stopping, the hook list is being (or has been) run: it stays intact until the worker
+  // is destroyed, so iteration never meets an erased node.
+  if (worker_ && !worker_->stopping_) worker_->stop_hooks_.erase(it_);
   worker_ = nullptr;
 }
 
@@ -30,10 +32,7 @@ worker::stop_handle worker::on_stop(std::function<void()> fn) {
 void worker::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
-  // A hook may unregister itself or others while running: take the list first.
-  auto hooks = std::move(stop_hooks_);
-  stop_hooks_.clear();
-  for (auto& fn : hooks) fn();
+  for (auto& fn : stop_hooks_) fn();
 }
 
 runtime::runtime(unsigned workers) {

@@ -1,0 +1,86 @@
+#include "http/server/exchange.hpp"
+
+#include "core/bytes.hpp"
+#include "core/text.hpp"
+#include "http/codec/serializer.hpp"
+#include "http/server/session.hpp"
+
+namespace l7::http::server {
+
+const request_head& exchange::request() const { return s_.parser_.request(); }
+std::string_view exchange::path() const { return s_.path_; }
+std::string_view exchange::query() const { return s_.query_; }
+const net::tcp::endpoint& exchange::remote() const { return s_.remote_; }
+bool exchange::secure() const { return s_.stream_.is_tls(); }
+bool exchange::responded() const { return s_.responded_; }
+int exchange::status() const { return s_.status_; }
+
+std::optional<std::string> exchange::query_param(std::string_view name) const {
+  for (auto part : split(s_.query_, '&')) {
+    auto eq = part.find('=');
+    auto key = percent_decode(part.substr(0, eq), true);
+    if (!key || *key != name) continue;
+    if (eq == std::string_view::npos) return std::string{};
+    return percent_decode(part.substr(eq + 1), true);
+  }
+  return std::nullopt;
+}
+
+net::awaitable<std::error_code> exchange::read_body(std::string& out, std::uint64_t max) {
+  auto ec = co_await s_.read_body(out, max);
+  // A body the codec rejects gets its status here (413 for size, 400 for framing); the
+  // handler only has to stop.
+  if (ec && ec.category() == category()) co_await s_.send_error(status_for(ec), ec.message());
+  co_return ec;
+}
+
+net::awaitable<std::error_code> exchange::respond(response_head head, std::string_view body) {
+  s_.prepare_head(head, body.size(), false);
+  s_.response_done_ = true;
+  bool send_body = !s_.head_only_ && head.status >= 200 && head.status != 204 && head.status != 304;
+  co_return co_await s_.write(s_.out_, send_body ? as_bytes(body) : std::span<const std::byte>{});
+}
+
+net::awaitable<std::error_code> exchange::respond(int status, std::string_view content_type,
+                                                  std::string_view body) {
+  response_head head;
+  head.status = status;
+  if (!content_type.empty()) head.headers.add("Content-Type", content_type);
+  co_return co_await respond(std::move(head), body);
+}
+
+net::awaitable<std::error_code> exchange::begin(response_head head,
+                                                std::optional<std::uint64_t> length) {
+  bool chunked = !length && request().version >= 11;
+  s_.prepare_head(head, length, chunked);
+  co_return co_await s_.write(s_.out_, {});
+}
+
+net::awaitable<std::error_code> exchange::write(std::span<const std::byte> data) {
+  if (s_.head_only_ || data.empty()) co_return std::error_code{};
+  if (!s_.chunked_out_) co_return co_await s_.write({}, data);
+  s_.out_.clear();
+  write_chunk(data, s_.out_);
+  // The chunk header and trailer are in out_ around a copy of data; keep bytes_sent_ honest.
+  auto ec = co_await s_.write(s_.out_, {});
+  s_.bytes_sent_ += data.size();
+  co_return ec;
+}
+
+net::awaitable<std::error_code> exchange::write_file(int fd, std::uint64_t offset,
+                                                     std::uint64_t length) {
+  if (s_.head_only_ || length == 0) co_return std::error_code{};
+  co_return co_await s_.send_file(fd, offset, length);
+}
+
+net::awaitable<std::error_code> exchange::finish() {
+  s_.response_done_ = true;
+  if (!s_.chunked_out_) co_return std::error_code{};
+  s_.out_.clear();
+  write_last_chunk({}, s_.out_);
+  co_return co_await s_.write(s_.out_, {});
+}
+
+exchange::raw_connection exchange::upgrade() { return {s_.stream_, s_.buffer_}; }
+
+}  // namespace l7::http::server

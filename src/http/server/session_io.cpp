@@ -1,0 +1,130 @@
+// The session's output side and body input: response heads, writes, sendfile, bodies.
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "core/bytes.hpp"
+#include "http/codec/date.hpp"
+#include "http/codec/serializer.hpp"
+#include "http/server/service.hpp"
+#include "http/server/session.hpp"
+
+namespace l7::http::server {
+namespace {
+
+std::string_view current_date() {  // RFC 9110 §6.6.1, formatted once per second per thread
+  thread_local std::time_t cached_second = 0;
+  thread_local std::string cached;
+  std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    cached_second = now;
+    cached = format_http_date(now);
+  }
+  return cached;
+}
+
+}  // namespace
+
+void session::prepare_head(response_head& head, std::optional<std::uint64_t> length, bool chunked) {
+  status_ = head.status;
+  responded_ = true;
+  head.version = 11;
+  head.headers.set("Date", current_date());
+  if (!head.headers.get("Server")) head.headers.add("Server", listener_.config->server_header);
+  bool no_body = head.status < 200 || head.status == 204 || head.status == 304;
+  if (head.status == 101) {
+    upgraded_ = true;  // the handler owns Connection/Upgrade and the connection from here on
+  } else {
+    if (!no_body) {  // RFC 9112 §6.1-§6.2: exactly one framing
+      if (chunked) head.headers.set("Transfer-Encoding", "chunked");
+      else if (length) head.headers.set("Content-Length", std::to_string(*length));
+      else close_after_ = true;  // close-delimited (HTTP/1.0 client, unknown length)
+    }
+    if (close_after_ || stopping_) {
+      close_after_ = true;
+      head.headers.set("Connection", "close");
+    } else if (parser_.request().version == 10) {
+      head.headers.set("Connection", "keep-alive");
+    }
+  }
+  chunked_out_ = chunked && !head_only_ && !no_body;
+  out_.clear();
+  serialize(head, out_);
+  if (listener_.trace) {
+    std::string text = fmt::format("{} < {} {}", remote_text_, head.status,
+                                   head.reason.empty() ? reason_phrase(head.status) : head.reason);
+    for (const auto& f : head.headers) text += fmt::format("\n    < {}: {}", f.name, f.value);
+    listener_.trace->info("{}", text);
+  }
+}
+
+net::awaitable<std::error_code> session::write(std::string_view head, std::span<const std::byte> body) {
+  deadline_.expires_after(listener_.config->io_timeout);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body.data(), body.size())};
+  auto [ec, n] = co_await asio::async_write(stream_, bufs, net::use_tuple);
+  bytes_sent_ += body.size();
+  if (ec) close_after_ = true;
+  co_return ec;
+}
+
+net::awaitable<std::error_code> session::send_file(int fd, std::uint64_t offset, std::uint64_t length) {
+  if (stream_.is_tls() || chunked_out_) {
+    // Through the TLS record layer (or chunk framing): read and write in pieces.
+    std::vector<std::byte> piece(std::min<std::uint64_t>(length, 256 * 1024));
+    while (length > 0) {
+      auto want = std::min<std::uint64_t>(length, piece.size());
+      auto got = ::pread(fd, piece.data(), want, static_cast<off_t>(offset));
+      if (got <= 0) co_return std::error_code(got < 0 ? errno : EIO, std::system_category());
+      std::span<const std::byte> data(piece.data(), static_cast<std::size_t>(got));
+      exchange ex(*this);
+      if (auto ec = co_await ex.write(data)) co_return ec;
+      offset += static_cast<std::uint64_t>(got);
+      length -= static_cast<std::uint64_t>(got);
+    }
+    co_return std::error_code{};
+  }
+  auto& sock = stream_.socket();
+  std::error_code ec;
+  sock.native_non_blocking(true, ec);
+  auto off = static_cast<off_t>(offset);
+  while (length > 0 && !ec) {
+    deadline_.expires_after(listener_.config->io_timeout);
+    auto n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 30));
+    if (n > 0) {
+      length -= static_cast<std::uint64_t>(n);
+      bytes_sent_ += static_cast<std::uint64_t>(n);
+    } else if (n == 0) {
+      ec = std::error_code(EIO, std::system_category());  // the file shrank under us
+    } else if (errno == EAGAIN) {
+      std::tie(ec) = co_await sock.async_wait(net::tcp::socket::wait_write, net::use_tuple);
+    } else if (errno != EINTR) {
+      ec = std::error_code(errno, std::system_category());
+    }
+  }
+  if (ec) close_after_ = true;
+  co_return ec;
+}
+
+net::awaitable<std::error_code> session::read_body(std::string& out, std::uint64_t max) {
+  if (parser_.done()) co_return std::error_code{};
+  if (parser_.expect_continue() && !continue_sent_ && buffer_.empty()) {  // RFC 9110 §10.1.1
+    continue_sent_ = true;
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    deadline_.expires_after(listener_.config->io_timeout);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(interim), net::use_tuple);
+    if (ec) co_return ec;
+  }
+  continue_sent_ = true;
+  event ev;
+  while (!parser_.done()) {
+    if (auto ec = co_await pull(ev)) co_return ec;
+    if (auto* d = std::get_if<data_event>(&ev)) {
+      if (out.size() + d->bytes.size() > max) co_return make_error_code(error::body_too_large);
+      out.append(as_chars(d->bytes));
+    }
+  }
+  co_return std::error_code{};
+}
+
+}  // namespace l7::http::server
