@@ -1,0 +1,82 @@
+// The embedded default l7.toml. Adding a service means adding its row to the table in
+// config.cpp and one [services.NAME] table here (plus its protocol section, if it has one);
+// the unit tests check that this text enables exactly the rows of that table.
+#include "app/config.hpp"
+
+namespace l7::app {
+
+namespace {
+
+constexpr std::string_view text = R"toml(# l7.toml - configuration of `l7 serve`.
+#
+# This is the embedded default: every service on, unprivileged ports, data under ./l7-data.
+# Save it with `l7 config default > l7.toml`, edit, then `l7 serve --config l7.toml`.
+# Check a file with `l7 config check l7.toml`.
+#
+# Durations are "500ms", "10s", "2m", "1h" or a plain integer (seconds).
+# Sizes are "64MiB", "512k", "1g" or a plain integer (bytes).
+
+# Where l7 keeps its files: public/ (served at /), home/<user>/, tls/, accounts/.
+# Relative paths are relative to the working directory.
+data_dir = "./l7-data"
+
+# Worker threads, each with its own event loop; 0 = one per CPU core.
+workers = 0
+
+[log]
+# trace, debug, info, warn, error, critical or off.
+level = "info"
+# One line per request on stdout.
+access_log = true
+# Access-log format: "combined" (NCSA combined) or "common".
+format = "combined"
+
+[tls]
+# PEM certificate chain and private key for the TLS listeners. Leave both empty to use
+# <data_dir>/tls/cert.pem and key.pem, generated (self-signed) on first run.
+cert = ""
+key = ""
+
+# One table per listener. Keys, all optional:
+#   enabled          false turns the listener off (default true)
+#   port             0 picks a free port; `l7 serve` prints the real one
+#   address          addresses to bind; "::" is dual-stack (IPv6 and IPv4)
+#   tls              implicit TLS on accept
+#   max_connections  concurrent connections; 0 = no limit
+# A service left out of a user's file is off. `--only NAME,...` and `--port NAME=N` on the
+# command line override these.
+
+[services.http]
+enabled = true
+port = 8080
+address = ["::"]
+tls = false
+max_connections = 10000
+
+[services.https]
+enabled = true
+port = 8443
+address = ["::"]
+tls = true
+max_connections = 10000
+
+# HTTP/1.1 (both http and https). WebSocket, /metrics and the other web APIs ride on it.
+[http]
+# Directory served at /, relative to data_dir.
+root = "public"
+# Time allowed for a request's header section, and for an idle keep-alive connection.
+header_timeout = "10s"
+idle_timeout = "60s"
+# Largest request body accepted (413 beyond).
+max_body = "64MiB"
+# HTML listing for directories without index.html.
+directory_listing = true
+# Value of the Server response header; "" sends none.
+server_header = "l7"
+)toml";
+
+}  // namespace
+
+std::string_view default_config_text() { return text; }
+
+}  // namespace l7::app

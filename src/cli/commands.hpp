@@ -1,0 +1,21 @@
+// The `l7` subcommands: each add_*_command() registers one subcommand (with its own
+// subcommands and options) on the top-level app. Errors are printed to stderr by the command
+// itself, which then throws CLI::RuntimeError with a non-zero exit code.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace l7::cli {
+
+// `l7 user add|del|passwd|list`: the account database (src/app/accounts.hpp).
+void add_user_command(CLI::App& app);
+// `l7 config default|check`: print the embedded l7.toml, or validate a file.
+void add_config_command(CLI::App& app);
+// `l7 serve`: run the services (serve.cpp).
+void add_serve_command(CLI::App& app);
+// `l7 http URL...`: the HTTP client (http.cpp).
+void add_http_command(CLI::App& app);
+
+}  // namespace l7::cli
