@@ -66,10 +66,12 @@ class worker {
   void begin_stop();
 
   unsigned index_;
-  asio::io_context context_{1};
   std::list<std::function<void()>> stop_hooks_;
   bool stopping_ = false;
   std::atomic<std::size_t> sessions_{0};
+  // Last: destroying it destroys pending coroutine frames, whose stop handles and session
+  // tokens still refer to the members above.
+  asio::io_context context_{1};
 };
 
 class runtime {

@@ -9,6 +9,31 @@
 
 namespace l7::http::server {
 
+namespace {
+
+std::vector<fixed_response> load_fixed_responses(const app::config& cfg) {
+  std::vector<fixed_response> out;
+  const auto* http = cfg.section("http");
+  const auto* list = http ? http->get_as<toml::array>("responses") : nullptr;
+  if (!list) return out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto* t = list->get_as<toml::table>(i);
+    auto where = "http.responses[" + std::to_string(i) + "]";
+    if (!t) throw app::config_error(where + ": expected a table");
+    fixed_response r;
+    r.path = t->get_as<std::string>("path") ? t->get_as<std::string>("path")->get() : "";
+    if (!r.path.starts_with('/')) throw app::config_error(where + ".path: expected a path like \"/hello\"");
+    if (const auto* v = t->get_as<std::int64_t>("status")) r.status = static_cast<int>(v->get());
+    if (r.status < 200 || r.status > 599) throw app::config_error(where + ".status: expected 200..599");
+    if (const auto* v = t->get_as<std::string>("content_type")) r.content_type = v->get();
+    if (const auto* v = t->get_as<std::string>("body")) r.body = v->get();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
 settings load_settings(const app::config& cfg, bool trace) {
   settings s;
   s.root = cfg.data_path(cfg.get_string("http", "root", "public"));
@@ -24,6 +49,7 @@ settings load_settings(const app::config& cfg, bool trace) {
   l.max_start_line = cfg.get_size("http", "max_request_line", l.max_start_line);
   l.max_body = s.max_body;
   s.access_log = cfg.log.access_log;
+  s.responses = load_fixed_responses(cfg);
   s.trace = trace;
   return s;
 }
@@ -33,6 +59,11 @@ service::service(settings s) : settings_(std::move(s)) {
   router_.add({"GET", "HEAD"}, "/metrics", [](exchange& ex) -> net::awaitable<void> {
     co_await ex.respond(200, app::metrics_content_type, app::metrics().render());
   });
+  for (const auto& r : settings_.responses) {
+    router_.add({"GET", "HEAD"}, r.path, [&r](exchange& ex) -> net::awaitable<void> {
+      co_await ex.respond(r.status, r.content_type, r.body);
+    });
+  }
 }
 
 listener_context& service::context_for(const std::string& name,

@@ -31,7 +31,8 @@ void session::prepare_head(response_head& head, std::optional<std::uint64_t> len
   responded_ = true;
   head.version = 11;
   head.headers.set("Date", current_date());
-  if (!head.headers.get("Server")) head.headers.add("Server", listener_.config->server_header);
+  if (!listener_.config->server_header.empty() && !head.headers.get("Server"))
+    head.headers.add("Server", listener_.config->server_header);
   bool no_body = head.status < 200 || head.status == 204 || head.status == 304;
   if (head.status == 101) {
     upgraded_ = true;  // the handler owns Connection/Upgrade and the connection from here on

@@ -5,10 +5,20 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "http/codec/parser.hpp"
 
 namespace l7::http::server {
+
+// A canned response served from memory at an exact path (`[[http.responses]]`): handy as a
+// test endpoint in pipelines, and the "fixed response" of the benchmark.
+struct fixed_response {
+  std::string path;
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
 
 struct settings {
   std::filesystem::path root;                       // static files ("<data>/public")
@@ -22,6 +32,7 @@ struct settings {
   limits parser_limits;                              // request line, header section, ...
   bool trace = false;                                // print every exchange (l7 serve --trace)
   bool access_log = true;
+  std::vector<fixed_response> responses;
 };
 
 }  // namespace l7::http::server

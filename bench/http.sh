@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# HTTP/1.1: l7 vs nginx under wrk, same worker count, same files, access logs off on both.
+# Scenarios: a 100-byte file, a 1 MiB file, a fixed in-memory response. Each scenario runs
+# ROUNDS times alternating servers; the table shows median requests/s and ours/nginx.
+# Env: WORKERS (default 2), CONNECTIONS (64), THREADS (2), DURATION (5s), ROUNDS (3).
+set -euo pipefail
+l7=${1:?usage: bench/http.sh path/to/l7}
+workers=${WORKERS:-2}
+connections=${CONNECTIONS:-64}
+threads=${THREADS:-2}
+duration=${DURATION:-5s}
+rounds=${ROUNDS:-3}
+command -v wrk >/dev/null || { echo "wrk is missing: run scripts/deps.sh" >&2; exit 1; }
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+fixed_body="Hello from the benchmark: a fixed in-memory response."
+
+mkdir -p "$work/data/public"
+head -c 100 /dev/urandom > "$work/data/public/small.bin"
+head -c $((1 << 20)) /dev/urandom > "$work/data/public/large.bin"
+
+l7_port=$(free_port)
+cat > "$work/l7.toml" <<TOML
+data_dir = "$work/data"
+workers = $workers
+[log]
+level = "warn"
+access_log = false
+[services.http]
+port = $l7_port
+address = ["127.0.0.1"]
+max_connections = 0
+[http]
+[[http.responses]]
+path = "/fixed"
+content_type = "text/plain"
+body = "$fixed_body"
+TOML
+"$l7" serve --config "$work/l7.toml" > "$work/l7.out" 2> "$work/l7.err" &
+pids+=($!)
+
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes $workers;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  default_type application/octet-stream;
+  client_body_temp_path $work/nginx/tmp;
+  server {
+    listen 127.0.0.1:$nginx_port reuseport;
+    root $work/data/public;
+    location = /fixed { default_type text/plain; return 200 "$fixed_body"; }
+  }
+}
+CONF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2> "$work/nginx/stderr" &
+pids+=($!)
+
+for port in $l7_port $nginx_port; do
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/fixed" >/dev/null && break; sleep 0.1; done
+done
+curl -sf "http://127.0.0.1:$l7_port/small.bin" | cmp - "$work/data/public/small.bin"
+curl -sf "http://127.0.0.1:$nginx_port/small.bin" | cmp - "$work/data/public/small.bin"
+
+rps() {  # wrk's Requests/sec for one URL
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "$1" | awk '/^Requests\/sec:/ {print $2}'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+echo "HTTP/1.1, wrk -t$threads -c$connections -d$duration, $workers workers each, median of $rounds rounds"
+printf '| %-22s | %12s | %12s | %8s |\n' scenario "l7 req/s" "nginx req/s" "l7/nginx"
+printf '|%s|%s|%s|%s|\n' "------------------------" "--------------" "--------------" "----------"
+for scenario in "100-byte file:/small.bin" "1 MiB file:/large.bin" "fixed response:/fixed"; do
+  name=${scenario%%:*}
+  path=${scenario#*:}
+  ours=(); theirs=()
+  for _ in $(seq "$rounds"); do
+    ours+=("$(rps "http://127.0.0.1:$l7_port$path")")
+    theirs+=("$(rps "http://127.0.0.1:$nginx_port$path")")
+  done
+  o=$(printf '%s\n' "${ours[@]}" | median)
+  t=$(printf '%s\n' "${theirs[@]}" | median)
+  printf '| %-22s | %12.0f | %12.0f | %8.2f |\n' "$name" "$o" "$t" "$(awk -v a="$o" -v b="$t" 'BEGIN {print a / b}')"
+done
