@@ -27,7 +27,8 @@ enum class error {
   bad_chunk,                 // 400: malformed chunk size / extension / CRLF (RFC 9112 §7.1)
   body_too_large,            // 413: body exceeds limits.max_body
   partial_message,           // end of stream inside a message
-  missing_host,              // 400: HTTP/1.1 request without exactly one Host (RFC 9112 §3.2)
+  missing_host,              // 400: HTTP/1.1 request without exactly one Host, two Host
+                             // fields, or an invalid Host value (RFC 9112 §3.2)
 };
 
 const std::error_category& category();
