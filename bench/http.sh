@@ -14,6 +14,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: run scripts/deps.sh" >&2; e
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d)
+chmod 755 "$work"  # nginx workers run as www-data when started by root
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -73,6 +73,19 @@ max_body = "64MiB"
 directory_listing = true
 # Value of the Server response header; "" sends none.
 server_header = "l7"
+# Time allowed for each request-body read and each response write.
+io_timeout = "60s"
+# Request line, header section and header count limits (414 / 431 beyond).
+max_request_line = 8192
+max_header_bytes = 65536
+max_headers = 100
+
+# Canned responses served from memory at an exact path, e.g. a test endpoint:
+# [[http.responses]]
+# path = "/hello"
+# status = 200
+# content_type = "text/plain"
+# body = "hello"
 )toml";
 
 }  // namespace

@@ -78,14 +78,23 @@ bool mime_table::load(const std::filesystem::path& file) {
   return true;
 }
 
-std::string_view mime_table::lookup(const std::filesystem::path& file) const {
-  const auto ext = file.extension().string();
-  if (ext.size() < 2) return octet_stream;
-  const auto it = by_ext_.find(to_lower(std::string_view(ext).substr(1)));
+std::string_view mime_table::lookup(std::string_view file) const {
+  // The extension as std::filesystem::path::extension() defines it, without building paths
+  // (this runs once per static response): the last '.' of the last component, not leading.
+  std::string_view name = file;
+  name = name.substr(name.find_last_of('/') + 1);
+  const auto dot = name.find_last_of('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size() || name == "..")
+    return octet_stream;
+  char ext[32];
+  const auto e = name.substr(dot + 1);
+  if (e.size() >= sizeof ext) return octet_stream;
+  for (std::size_t i = 0; i < e.size(); ++i) ext[i] = to_lower_ascii(e[i]);
+  const auto it = by_ext_.find(std::string_view(ext, e.size()));
   return it == by_ext_.end() ? octet_stream : std::string_view(it->second);
 }
 
-std::string_view mime_type_for(const std::filesystem::path& file) {
+std::string_view mime_type_for(std::string_view file) {
   static const mime_table table = [] {
     mime_table t;
     t.load("/etc/mime.types");

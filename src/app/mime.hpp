@@ -25,7 +25,7 @@ class mime_table {
   // built-in entries keep precedence. Returns false when the file cannot be read.
   bool load(const std::filesystem::path& file);
   // Content-Type for `file`, by its extension (charset rule applied).
-  std::string_view lookup(const std::filesystem::path& file) const;
+  std::string_view lookup(std::string_view file) const;
 
  private:
   void add(std::string_view type, std::string_view ext, bool override_existing);
@@ -35,6 +35,6 @@ class mime_table {
 
 // Content-Type for `file` from the process-wide table (built-in + /etc/mime.types, loaded on
 // first use). Thread-safe; the returned view lives until the process exits.
-std::string_view mime_type_for(const std::filesystem::path& file);
+std::string_view mime_type_for(std::string_view file);
 
 }  // namespace l7::app

@@ -7,6 +7,7 @@
 namespace l7::http {
 
 void fields::add(std::string_view name, std::string_view value) {
+  if (list_.capacity() == 0) list_.reserve(8);  // typical heads: one allocation, not four
   list_.push_back(field{std::string(name), std::string(value)});
 }
 

@@ -68,7 +68,7 @@ net::awaitable<void> static_files::operator()(exchange& ex) const {
     auto index = jail_.open_file(path + "index.html", O_RDONLY | O_NONBLOCK);
     struct stat ist{};
     if (index && ::fstat(index->get(), &ist) == 0 && S_ISREG(ist.st_mode)) {
-      co_await serve_file(ex, index->get(), path + "index.html");
+      co_await serve_file(ex, index->get(), ist, path + "index.html");
     } else if (listing_) {
       co_await serve_directory(ex, path);
     } else {
@@ -80,12 +80,11 @@ net::awaitable<void> static_files::operator()(exchange& ex) const {
     co_await respond_status(ex, 403);
     co_return;
   }
-  co_await serve_file(ex, fd->get(), path);
+  co_await serve_file(ex, fd->get(), st, path);
 }
 
-net::awaitable<void> static_files::serve_file(exchange& ex, int fd, const std::string& path) const {
-  struct stat st{};
-  ::fstat(fd, &st);
+net::awaitable<void> static_files::serve_file(exchange& ex, int fd, const struct stat& st,
+                                              const std::string& path) const {
   auto size = static_cast<std::uint64_t>(st.st_size);
   std::int64_t mtime = st.st_mtim.tv_sec;
   std::string etag = make_etag(size, st.st_mtim.tv_sec * 1'000'000'000ll + st.st_mtim.tv_nsec, st.st_ino);

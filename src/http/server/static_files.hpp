@@ -4,6 +4,8 @@
 // listings in HTML or JSON. Every path goes through the file jail. Shared by all workers.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "app/jail.hpp"
@@ -18,7 +20,8 @@ class static_files {
   net::awaitable<void> operator()(exchange& ex) const;
 
  private:
-  net::awaitable<void> serve_file(exchange& ex, int fd, const std::string& path) const;
+  net::awaitable<void> serve_file(exchange& ex, int fd, const struct stat& st,
+                                  const std::string& path) const;
   net::awaitable<void> serve_directory(exchange& ex, const std::string& path) const;
 
   app::jail jail_;
