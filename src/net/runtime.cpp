@@ -1,5 +1,7 @@
 #include "net/runtime.hpp"
 
+#include <csignal>
+
 #include <spdlog/spdlog.h>
 
 namespace l7::net {
@@ -36,6 +38,9 @@ void worker::begin_stop() {
 }
 
 runtime::runtime(unsigned workers) {
+  // A peer that closes mid-write must fail that write, not kill the process: sendfile(2) and
+  // SSL writes have no MSG_NOSIGNAL.
+  ::signal(SIGPIPE, SIG_IGN);
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < workers; ++i) workers_.push_back(std::make_unique<worker>(i));
 }

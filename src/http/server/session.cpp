@@ -69,8 +69,11 @@ void session::on_stop() {
 
 net::awaitable<std::error_code> session::read_head() {
   parser_.reset();
+  // The header timeout runs from the request's first byte and is never re-armed. It is only
+  // armed when a head arrives in pieces: the usual whole-head read never moves the deadline
+  // sooner, so the timer is not reprogrammed on every request.
   bool started = !buffer_.empty();
-  if (started) deadline_.expires_after(listener_.config->header_timeout);
+  bool header_armed = false;
   for (;;) {
     if (!buffer_.empty()) {
       std::error_code ec;
@@ -85,15 +88,16 @@ net::awaitable<std::error_code> session::read_head() {
       }
     }
     if (stopping_) co_return asio::error::operation_aborted;
-    idle_ = buffer_.empty();
+    if (started && !header_armed) {
+      deadline_.expires_after(listener_.config->header_timeout);
+      header_armed = true;
+    }
+    idle_ = !started;
     if (idle_) deadline_.expires_after(listener_.config->idle_timeout);
     auto ec = co_await read_more();
     idle_ = false;
     if (ec) co_return ec;
-    if (!started) {  // the header timeout runs from the request's first byte, never re-armed
-      started = true;
-      deadline_.expires_after(listener_.config->header_timeout);
-    }
+    started = true;
   }
 }
 
