@@ -37,6 +37,15 @@ void session::prepare_head(response_head& head, std::optional<std::uint64_t> len
   if (head.status == 101) {
     upgraded_ = true;  // the handler owns Connection/Upgrade and the connection from here on
   } else {
+    // A final response before the request body was read: say now whether the connection
+    // stays (RFC 9110 §10.1.1). It closes when the client waits for 100 Continue that will
+    // not come, or when the declared body is more than we are willing to skip.
+    if (!parser_.done()) {
+      auto length = parser_.content_length();
+      if ((parser_.expect_continue() && !continue_sent_) ||
+          (length && *length > listener_.config->max_discard))
+        close_after_ = true;
+    }
     if (!no_body) {  // RFC 9112 §6.1-§6.2: exactly one framing
       if (chunked) head.headers.set("Transfer-Encoding", "chunked");
       else if (length) head.headers.set("Content-Length", std::to_string(*length));
