@@ -64,6 +64,9 @@ http {
   tcp_nopush on;
   tcp_nodelay on;
   keepalive_requests 1000000;
+  # The same open-file cache l7 has on by default (1000 entries, revalidated every second).
+  open_file_cache max=1000 inactive=60s;
+  open_file_cache_valid 1s;
   default_type application/octet-stream;
   client_body_temp_path $work/nginx/tmp;
   server {

@@ -79,6 +79,10 @@ io_timeout = "60s"
 max_request_line = 8192
 max_header_bytes = 65536
 max_headers = 100
+# Open-file cache per worker: hot files are served without open/stat; a changed file is
+# seen within open_file_cache_valid. 0 entries turns it off.
+open_file_cache = 1000
+open_file_cache_valid = "1s"
 
 # Canned responses served from memory at an exact path, e.g. a test endpoint:
 # [[http.responses]]

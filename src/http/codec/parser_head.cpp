@@ -142,6 +142,14 @@ std::size_t parser::step_head(std::string_view in, std::error_code& ec) {
   o.allow_bare_lf = limits_.lenient;
   o.max_start_line = limits_.max_start_line;
   o.max_bytes = limits_.max_header_bytes;
+  // A request line starts with a method token (RFC 9112 §3). A first byte that cannot start
+  // one (a TLS ClientHello on the plain port) fails at once, however much input has arrived,
+  // instead of waiting for a line end that may never come.
+  if (request && !limits_.lenient && !in.empty() && in[0] != '\r' && in[0] != '\n' &&
+      !is_tchar(in[0])) {
+    ec = error::bad_request_line;
+    return 0;
+  }
   switch (scan_.scan_section(in, o)) {
     case detail::scan_status::need_more: return 0;
     case detail::scan_status::complete: break;

@@ -38,6 +38,10 @@ settings load_settings(const app::config& cfg, bool trace) {
   settings s;
   s.root = cfg.data_path(cfg.get_string("http", "root", "public"));
   s.directory_listing = cfg.get_bool("http", "directory_listing", s.directory_listing);
+  auto cache = cfg.get_int("http", "open_file_cache", static_cast<std::int64_t>(s.open_file_cache));
+  if (cache < 0) throw app::config_error("http.open_file_cache: expected 0 (off) or more entries");
+  s.open_file_cache = static_cast<std::size_t>(cache);
+  s.open_file_cache_valid = cfg.get_duration("http", "open_file_cache_valid", s.open_file_cache_valid);
   s.server_header = cfg.get_string("http", "server_header", s.server_header);
   s.header_timeout = cfg.get_duration("http", "header_timeout", s.header_timeout);
   s.idle_timeout = cfg.get_duration("http", "idle_timeout", s.idle_timeout);

@@ -36,7 +36,8 @@ struct listener_context {
 };
 
 // Reads `[http]` from the config: root, directory_listing, server_header, header_timeout,
-// idle_timeout, io_timeout, max_body, max_header_bytes, max_headers, max_request_line.
+// idle_timeout, io_timeout, max_body, max_header_bytes, max_headers, max_request_line,
+// open_file_cache, open_file_cache_valid, and the [[http.responses]] tables.
 settings load_settings(const app::config& cfg, bool trace);
 
 class service {

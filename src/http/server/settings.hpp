@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -23,6 +24,8 @@ struct fixed_response {
 struct settings {
   std::filesystem::path root;                       // static files ("<data>/public")
   bool directory_listing = true;
+  std::size_t open_file_cache = 1000;                     // cached open files per worker; 0: off
+  std::chrono::milliseconds open_file_cache_valid{1000};  // a cached file is rechecked after this
   std::string server_header = "l7";
   std::chrono::milliseconds header_timeout{10'000};  // first byte to end of head (slowloris)
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request

@@ -4,12 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/mime.hpp"
 #include "core/bytes.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "http/codec/conditional.hpp"
-#include "http/codec/date.hpp"
 #include "http/codec/range.hpp"
 
 namespace l7::http::server {
@@ -32,9 +30,32 @@ net::awaitable<void> respond_status(exchange& ex, int status) {
   co_await ex.respond(status, "text/plain; charset=utf-8", body);
 }
 
+// RFC 9110 §14.6: several ranges as multipart/byteranges, each part straight from the file.
+net::awaitable<void> send_multipart(exchange& ex, response_head head, const cached_file& file,
+                                    const range_result& ranges) {
+  auto size = static_cast<std::uint64_t>(file.st.st_size);
+  auto parts = make_multipart_byteranges(to_hex(sha1(file.etag)).substr(0, 24), file.content_type,
+                                         ranges.ranges, size);
+  head.status = 206;
+  head.headers.add("Content-Type", parts.content_type);
+  if (co_await ex.begin(std::move(head), parts.content_length)) co_return;
+  for (std::size_t i = 0; i < ranges.ranges.size(); ++i) {
+    if (co_await ex.write(as_bytes(parts.part_headers[i]))) co_return;
+    if (co_await ex.write_file(file.fd.get(), ranges.ranges[i].first, ranges.ranges[i].length()))
+      co_return;
+  }
+  if (co_await ex.write(as_bytes(parts.closing))) co_return;
+  co_await ex.finish();
+}
+
 }  // namespace
 
-static_files::static_files(const settings& s) : jail_(s.root), listing_(s.directory_listing) {}
+static_files::static_files(const settings& s)
+    : jail_(s.root),
+      listing_(s.directory_listing),
+      files_(s.open_file_cache, s.open_file_cache_valid, [jail = jail_](const std::string& path) {
+        return jail.open_file(path, O_RDONLY | O_NONBLOCK);
+      }) {}
 
 net::awaitable<void> static_files::operator()(exchange& ex) const {
   if (ex.method() != "GET" && ex.method() != "HEAD") {
@@ -45,17 +66,13 @@ net::awaitable<void> static_files::operator()(exchange& ex) const {
     co_return;
   }
   std::string path(ex.path());
-  auto fd = jail_.open_file(path, O_RDONLY | O_NONBLOCK);
-  if (!fd) {
-    co_await respond_status(ex, status_for_open_error(fd.error()));
+  auto now = file_cache::clock::now();
+  auto file = files_.local().lookup(path, now);
+  if (!file) {
+    co_await respond_status(ex, status_for_open_error(file.error()));
     co_return;
   }
-  struct stat st{};
-  if (::fstat(fd->get(), &st) != 0) {
-    co_await respond_status(ex, 500);
-    co_return;
-  }
-  if (S_ISDIR(st.st_mode)) {
+  if (S_ISDIR((*file)->st.st_mode)) {
     if (!path.ends_with('/')) {  // relative links inside need the trailing slash
       response_head head;
       head.status = 301;
@@ -65,10 +82,9 @@ net::awaitable<void> static_files::operator()(exchange& ex) const {
       co_await ex.respond(std::move(head), "");
       co_return;
     }
-    auto index = jail_.open_file(path + "index.html", O_RDONLY | O_NONBLOCK);
-    struct stat ist{};
-    if (index && ::fstat(index->get(), &ist) == 0 && S_ISREG(ist.st_mode)) {
-      co_await serve_file(ex, index->get(), ist, path + "index.html");
+    auto index = files_.local().lookup(path + "index.html", now);
+    if (index && S_ISREG((*index)->st.st_mode)) {
+      co_await serve_file(ex, std::move(*index));
     } else if (listing_) {
       co_await serve_directory(ex, path);
     } else {
@@ -76,24 +92,22 @@ net::awaitable<void> static_files::operator()(exchange& ex) const {
     }
     co_return;
   }
-  if (!S_ISREG(st.st_mode)) {
+  if (!S_ISREG((*file)->st.st_mode)) {
     co_await respond_status(ex, 403);
     co_return;
   }
-  co_await serve_file(ex, fd->get(), st, path);
+  co_await serve_file(ex, std::move(*file));
 }
 
-net::awaitable<void> static_files::serve_file(exchange& ex, int fd, const struct stat& st,
-                                              const std::string& path) const {
-  auto size = static_cast<std::uint64_t>(st.st_size);
-  std::int64_t mtime = st.st_mtim.tv_sec;
-  std::string etag = make_etag(size, st.st_mtim.tv_sec * 1'000'000'000ll + st.st_mtim.tv_nsec, st.st_ino);
-  std::string last_modified = format_http_date(mtime);
+net::awaitable<void> static_files::serve_file(exchange& ex, file_cache::handle file) const {
+  int fd = file->fd.get();
+  auto size = static_cast<std::uint64_t>(file->st.st_size);
+  std::int64_t mtime = file->st.st_mtim.tv_sec;
+  const std::string& etag = file->etag;
   const auto& headers = ex.request().headers;
-
   response_head head;
   head.headers.add("ETag", etag);
-  head.headers.add("Last-Modified", last_modified);
+  head.headers.add("Last-Modified", file->last_modified);
   head.headers.add("Accept-Ranges", "bytes");
   switch (evaluate_preconditions(ex.method(), headers, {etag, mtime, true})) {
     case precondition_result::not_modified:
@@ -107,8 +121,6 @@ net::awaitable<void> static_files::serve_file(exchange& ex, int fd, const struct
     case precondition_result::proceed:
       break;
   }
-  std::string_view type = app::mime_type_for(path);
-
   range_result ranges;
   auto range = headers.get("Range");
   auto if_range_value = headers.get("If-Range");
@@ -122,20 +134,11 @@ net::awaitable<void> static_files::serve_file(exchange& ex, int fd, const struct
     co_return;
   }
   if (ranges.status == range_status::satisfiable && ranges.ranges.size() > 1) {
-    auto parts = make_multipart_byteranges(to_hex(sha1(etag)).substr(0, 24), type, ranges.ranges, size);
-    head.status = 206;
-    head.headers.add("Content-Type", parts.content_type);
-    if (co_await ex.begin(std::move(head), parts.content_length)) co_return;
-    for (std::size_t i = 0; i < ranges.ranges.size(); ++i) {
-      if (co_await ex.write(as_bytes(parts.part_headers[i]))) co_return;
-      if (co_await ex.write_file(fd, ranges.ranges[i].first, ranges.ranges[i].length())) co_return;
-    }
-    if (co_await ex.write(as_bytes(parts.closing))) co_return;
-    co_await ex.finish();
+    co_await send_multipart(ex, std::move(head), *file, ranges);
     co_return;
   }
   std::uint64_t first = 0, length = size;
-  head.headers.add("Content-Type", type);
+  head.headers.add("Content-Type", file->content_type);
   if (ranges.status == range_status::satisfiable) {
     head.status = 206;
     first = ranges.ranges[0].first;

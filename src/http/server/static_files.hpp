@@ -1,15 +1,16 @@
 // Static files from the data root's public tree (RFC 9110): GET and HEAD, validators (ETag,
 // Last-Modified) with the precondition order of §13.2.2, single and multiple byte ranges
 // (§14, multipart/byteranges), MIME types from /etc/mime.types, index.html, and directory
-// listings in HTML or JSON. Every path goes through the file jail. Shared by all workers.
+// listings in HTML or JSON. Every path goes through the file jail. Shared by all workers:
+// open files are cached per worker thread (file_cache.hpp, `[http] open_file_cache`), so a
+// change to a file is seen at most `open_file_cache_valid` later.
 #pragma once
-
-#include <sys/stat.h>
 
 #include <filesystem>
 
 #include "app/jail.hpp"
 #include "http/server/exchange.hpp"
+#include "http/server/file_cache.hpp"
 #include "http/server/settings.hpp"
 
 namespace l7::http::server {
@@ -20,12 +21,13 @@ class static_files {
   net::awaitable<void> operator()(exchange& ex) const;
 
  private:
-  net::awaitable<void> serve_file(exchange& ex, int fd, const struct stat& st,
-                                  const std::string& path) const;
+  // `file` is held until the response is sent, so its descriptor stays open meanwhile.
+  net::awaitable<void> serve_file(exchange& ex, file_cache::handle file) const;
   net::awaitable<void> serve_directory(exchange& ex, const std::string& path) const;
 
   app::jail jail_;
   bool listing_;
+  mutable file_cache_per_thread files_;
 };
 
 // Directory listings (listing.cpp). `entries` are the visible names of `dir`.

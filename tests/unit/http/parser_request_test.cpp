@@ -58,7 +58,10 @@ std::vector<request_case> request_cases() {
       {"double space", "GET  / HTTP/1.1\r\n" + host + "\r\n", error::bad_target},
       {"double space lenient", "GET  / HTTP/1.1\r\n" + host + "\r\n", {}, {""}, "", true},
       {"bad method", "G(T / HTTP/1.1\r\n" + host + "\r\n", error::bad_method},
-      {"empty method", " / HTTP/1.1\r\n" + host + "\r\n", error::bad_method},
+      // A line that cannot start a method fails on its first byte (no wait for a line end).
+      {"empty method", " / HTTP/1.1\r\n" + host + "\r\n", error::bad_request_line},
+      {"tls hello on the plain port", std::string("\x16\x03\x01\x02\x00\x01\x00", 7),
+       error::bad_request_line},
       {"control char in target", "GET /a\x01 HTTP/1.1\r\n" + host + "\r\n", error::bad_target},
       {"non-ascii target", "GET /\xc3\xa9 HTTP/1.1\r\n" + host + "\r\n", error::bad_target},
       {"relative target", "GET a/b HTTP/1.1\r\n" + host + "\r\n", error::bad_target},
