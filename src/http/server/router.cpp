@@ -34,10 +34,12 @@ route_match router::match(std::string_view method, std::string_view path) const 
   }
   if (!out.found && !allowed.empty()) {
     std::string allow;
-    for (const auto& m : allowed) {
-      if (allow.find(m) != std::string::npos) continue;
+    for (std::size_t i = 0; i < allowed.size(); ++i) {
+      if (std::find(allowed.begin(), allowed.begin() + static_cast<std::ptrdiff_t>(i), allowed[i]) !=
+          allowed.begin() + static_cast<std::ptrdiff_t>(i))
+        continue;  // listed already
       if (!allow.empty()) allow += ", ";
-      allow += m;
+      allow += allowed[i];
     }
     out.allow = allow;
   }
