@@ -48,6 +48,12 @@ class flat_buffer {
   // Room left before max_size, counting space freed by compaction.
   std::size_t capacity_left() const { return max_ - size(); }
   void clear() { begin_ = end_ = 0; }
+  // Frees the storage when the buffer is empty and holds more than `keep` bytes (idle
+  // connections should not pin large buffers).
+  void shrink_if_empty(std::size_t keep) {
+    if (empty() && store_.capacity() > keep) std::vector<std::byte>().swap(store_);
+  }
+  std::size_t storage() const { return store_.capacity(); }
 
  private:
   std::vector<std::byte> store_;

@@ -12,7 +12,11 @@
 namespace l7::http::server {
 namespace {
 
+// Reads for bodies and long heads take up to read_chunk; a connection waiting for its next
+// request reads into idle_read bytes, enough for typical heads, so idle keep-alive
+// connections hold little memory (docs/BENCHMARKS.md).
 constexpr std::size_t read_chunk = 16 * 1024;
+constexpr std::size_t idle_read = 2 * 1024;
 
 }  // namespace
 
@@ -93,16 +97,19 @@ net::awaitable<std::error_code> session::read_head() {
       header_armed = true;
     }
     idle_ = !started;
-    if (idle_) deadline_.expires_after(listener_.config->idle_timeout);
-    auto ec = co_await read_more();
+    if (idle_) {
+      deadline_.expires_after(listener_.config->idle_timeout);
+      buffer_.shrink_if_empty(idle_read);  // a body may have grown it: give that back
+    }
+    auto ec = co_await read_more(idle_ ? idle_read : read_chunk);
     idle_ = false;
     if (ec) co_return ec;
     started = true;
   }
 }
 
-net::awaitable<std::error_code> session::read_more() {
-  std::size_t room = std::min(read_chunk, buffer_.capacity_left());
+net::awaitable<std::error_code> session::read_more(std::size_t want) {
+  std::size_t room = std::min(want, buffer_.capacity_left());
   if (room == 0) co_return make_error_code(error::headers_too_large);
   auto space = buffer_.prepare(room);
   auto [ec, n] = co_await stream_.async_read_some(asio::buffer(space.data(), space.size()), net::use_tuple);
@@ -119,7 +126,7 @@ net::awaitable<std::error_code> session::pull(event& ev) {
     if (ec) co_return ec;
     if (!std::holds_alternative<need_more>(ev)) co_return std::error_code{};
     deadline_.expires_after(listener_.config->io_timeout);
-    if (auto rec = co_await read_more()) co_return rec;
+    if (auto rec = co_await read_more(read_chunk)) co_return rec;
   }
 }
 

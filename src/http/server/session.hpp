@@ -39,7 +39,7 @@ class session {
 
   // Next parser event, reading from the socket as needed.
   net::awaitable<std::error_code> pull(event& ev);
-  net::awaitable<std::error_code> read_more();
+  net::awaitable<std::error_code> read_more(std::size_t want);
   net::awaitable<std::error_code> write(std::string_view head, std::span<const std::byte> body);
   net::awaitable<std::error_code> send_file(int fd, std::uint64_t offset, std::uint64_t length);
   net::awaitable<std::error_code> read_body(std::string& out, std::uint64_t max);
