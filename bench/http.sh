@@ -11,19 +11,7 @@ threads=${THREADS:-2}
 duration=${DURATION:-5s}
 rounds=${ROUNDS:-3}
 command -v wrk >/dev/null || { echo "wrk is missing: run scripts/deps.sh" >&2; exit 1; }
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-
-work=$(mktemp -d)
-chmod 755 "$work"  # nginx workers run as www-data when started by root
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib.sh"
 fixed_body="Hello from the benchmark: a fixed in-memory response."
 
 mkdir -p "$work/data/public"

@@ -6,19 +6,8 @@ set -euo pipefail
 l7=${1:?usage: bench/http_memory.sh path/to/l7}
 idle=${IDLE:-4000}
 here=$(cd "$(dirname "$0")" && pwd)
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 ulimit -n $((idle * 2 + 1000))
-
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$here/lib.sh"
 rss_kib() {  # the process and its children
   local all=$1 kids
   kids=$(pgrep -d, -P "$1" || true)
