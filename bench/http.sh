@@ -19,16 +19,8 @@ head -c 100 /dev/urandom > "$work/data/public/small.bin"
 head -c $((1 << 20)) /dev/urandom > "$work/data/public/large.bin"
 
 l7_port=$(free_port)
-cat > "$work/l7.toml" <<TOML
-data_dir = "$work/data"
-workers = $workers
-[log]
-level = "warn"
-access_log = false
-[services.http]
-port = $l7_port
-address = ["127.0.0.1"]
-max_connections = 0
+l7_config "$workers" "$l7_port" > "$work/l7.toml"
+cat >> "$work/l7.toml" <<TOML
 [http]
 [[http.responses]]
 path = "/fixed"

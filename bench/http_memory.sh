@@ -29,17 +29,7 @@ per_connection() {  # PID PORT -> bytes per idle connection
 mkdir -p "$work/data/public"
 head -c 100 /dev/urandom > "$work/data/public/small.bin"
 l7_port=$(free_port)
-cat > "$work/l7.toml" <<TOML
-data_dir = "$work/data"
-workers = 1
-[log]
-level = "warn"
-access_log = false
-[services.http]
-port = $l7_port
-address = ["127.0.0.1"]
-max_connections = 0
-TOML
+l7_config 1 "$l7_port" > "$work/l7.toml"
 "$l7" serve --config "$work/l7.toml" > "$work/l7.out" 2> "$work/l7.err" &
 l7_pid=$!
 pids+=($l7_pid)

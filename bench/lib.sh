@@ -11,3 +11,18 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+# l7_config WORKERS PORT: an l7.toml for benchmarks (data under $work/data, logs quiet,
+# access log off, HTTP on 127.0.0.1:PORT without a connection cap). Callers may append tables.
+l7_config() {
+  cat <<TOML
+data_dir = "$work/data"
+workers = $1
+[log]
+level = "warn"
+access_log = false
+[services.http]
+port = $2
+address = ["127.0.0.1"]
+max_connections = 0
+TOML
+}
