@@ -14,6 +14,7 @@ packages=(
   media-types openssl ca-certificates
   # interop peers and benchmark tools
   curl wget python3 nginx-light wrk netcat-openbsd
+  dnsutils knot-dnsutils unbound nsd dnsperf
 )
 
 missing=()
