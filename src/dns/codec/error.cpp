@@ -25,6 +25,12 @@ class category_impl : public std::error_category {
       case error::bad_opt: return "misplaced or malformed OPT record";
       case error::bad_option: return "malformed EDNS option";
       case error::trailing_data: return "trailing data after the message";
+      case error::zone_syntax: return "zone file syntax error";
+      case error::bad_ttl: return "malformed or out-of-range TTL";
+      case error::unknown_rr_type: return "unknown or disallowed RR type";
+      case error::class_mismatch: return "record class differs from the zone's class";
+      case error::include_failed: return "$INCLUDE failed";
+      case error::zone_too_large: return "too many records in the zone";
     }
     return "unknown l7.dns error";
   }

@@ -22,6 +22,13 @@ enum class error {
   bad_opt,             // OPT outside the additional section or with a non-root owner
   bad_option,          // an EDNS option's content is malformed (typed helpers)
   trailing_data,       // bytes after the last record (strict mode only)
+  // Presentation format, zone files (rdata_parse.hpp, zone.hpp); never seen on the wire.
+  zone_syntax,         // unbalanced parentheses or quotes, a missing field, a bad directive
+  bad_ttl,             // not a number (BIND units allowed) or a TTL above 2^31-1 (RFC 2181 §8)
+  unknown_rr_type,     // a type mnemonic we do not know, or a meta type in a zone file
+  class_mismatch,      // a record's class differs from the zone's (RFC 1035 §5.2)
+  include_failed,      // $INCLUDE without a callback, file unavailable or nested too deeply
+  zone_too_large,      // more records than zone_parse_options::max_records
 };
 
 const std::error_category& category();
