@@ -20,6 +20,7 @@ namespace {
 constexpr std::array services{
     service_info{"http", 8080, false, "http"},
     service_info{"https", 8443, true, "http"},
+    service_info{"dns", 1053, false, "dns"},
 };
 
 constexpr std::array top_level_keys{

@@ -70,6 +70,22 @@ std::string config::get_string(std::string_view section, std::string_view key,
   return s->get();
 }
 
+std::vector<std::string> config::get_string_list(std::string_view section, std::string_view key,
+                                                const std::vector<std::string>& def) const {
+  const auto* n = find_value(*this, section, key);
+  if (!n) return def;
+  if (const auto* s = n->as_string()) return {s->get()};
+  const auto* a = n->as_array();
+  if (!a) type_error(section, key, "an array of strings");
+  std::vector<std::string> out;
+  for (const auto& item : *a) {
+    const auto* s = item.as_string();
+    if (!s) type_error(section, key, "an array of strings");
+    out.push_back(s->get());
+  }
+  return out;
+}
+
 bool config::get_bool(std::string_view section, std::string_view key, bool def) const {
   const auto* n = find_value(*this, section, key);
   if (!n) return def;

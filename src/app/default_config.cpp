@@ -90,6 +90,56 @@ open_file_cache_valid = "1s"
 # status = 200
 # content_type = "text/plain"
 # body = "hello"
+
+# DNS on UDP and TCP, one port. HTTPDNS (/d), the JSON API (/resolve) and DoH (/dns-query)
+# ride on the http and https listeners and share this cache and resolver.
+[services.dns]
+enabled = true
+port = 1053
+address = ["::"]
+tls = false
+max_connections = 10000
+
+[dns]
+# Authoritative zones: every *.zone file here (origin = file name), reloaded on change.
+zones_dir = "dns/zones"
+# More zone files anywhere: zones = ["/etc/l7/example.com.zone"]
+# /etc/hosts-format answers (A, AAAA, PTR), reloaded on change.
+hosts = "dns/hosts"
+hosts_ttl = 60
+# Names outside our zones: forwarded to `upstreams` when set, else resolved recursively
+# from the root hints. Entries are "192.0.2.1", "192.0.2.1:5353" or "[2001:db8::1]:53".
+recursion = true
+upstreams = []
+# root_hints = ["198.41.0.4"]   # default: the IANA root servers
+qname_minimisation = true
+# Port of name servers learned from referrals (53 on the Internet; test hierarchies move it).
+referral_port = 53
+upstream_timeout = "1500ms"
+upstream_tries = 2
+# Who may use the cache and the resolver (no open resolver), and who may AXFR.
+allow_recursion = ["127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10"]
+allow_transfer = ["127.0.0.0/8", "::1"]
+# Our EDNS UDP payload size, and TCP (RFC 7766) limits.
+udp_payload = 1232
+tcp_idle_timeout = "10s"
+tcp_max_inflight = 64
+# UDP responses per second per client /24 (IPv4) or /56 (IPv6); 0 = off.
+rate_limit = 0
+rate_limit_slip = 2
+rate_limit_exempt = ["127.0.0.0/8", "::1"]
+# Cache: entries, TTL clamps (seconds), RFC 8767 serve-stale and prefetch of popular names.
+cache_size = 100000
+min_ttl = 0
+max_ttl = 86400
+negative_max_ttl = 3600
+serve_stale = true
+prefetch = true
+# The web front ends on the http/https listeners: RFC 8484 DoH at /dns-query, the JSON API
+# at /resolve and DNSPod-style HTTPDNS at /d.
+doh = true
+json_api = true
+httpdns = true
 )toml";
 
 }  // namespace

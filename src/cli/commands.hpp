@@ -17,5 +17,7 @@ void add_config_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 // `l7 http URL...`: the HTTP client (http.cpp).
 void add_http_command(CLI::App& app);
+// `l7 dns NAME [TYPE] [@SERVER] [+options]`: the dig-like DNS client (dns.cpp).
+void add_dns_command(CLI::App& app);
 
 }  // namespace l7::cli

@@ -43,7 +43,7 @@ int run_serve(const serve_args& args) {
   app::prepare_data_dir(cfg.data_dir);
 
   net::runtime rt(cfg.worker_count());
-  service_set services(cfg, rt, {args.trace});
+  service_set services(cfg, rt, {args.trace, args.config_file.empty()});
   auto rows = services.start();
   print_table(rows);
   log->info("serving with {} workers, data in {}", rt.size(), cfg.data_dir.string());

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "app/log.hpp"
+#include "dns/doh/routes.hpp"
+#include "dns/server/service.hpp"
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
 
@@ -14,6 +16,7 @@ struct service_set::impl {
   serve_options options;
   std::shared_ptr<asio::ssl::context> tls;
   std::unique_ptr<http::server::service> http;
+  std::unique_ptr<dns::server::service> dns;
 
   std::shared_ptr<asio::ssl::context> server_tls(std::vector<std::string> alpn) {
     net::tls_files files{cfg.tls.cert, cfg.tls.key};
@@ -36,26 +39,75 @@ struct service_set::impl {
       for (unsigned i = 0; i < rt.size(); ++i) serve(rt.at(i), std::move(bound.acceptors[i]));
     }
   }
+
+  // The DNS engine exists when the dns listener is enabled; HTTPDNS, JSON and DoH on the
+  // HTTP listeners share it, so it is made before them.
+  void make_dns() {
+    const auto* l = cfg.listener("dns");
+    if (dns || !l || !l->enabled) return;
+    auto s = dns::server::load_settings(cfg, options.trace);
+    if (options.embedded_default) dns::server::prepare_data(s);
+    dns = std::make_unique<dns::server::service>(std::move(s));
+    dns->watch_files(rt.at(0));
+  }
+
+  void make_http() {
+    if (http) return;
+    http = std::make_unique<http::server::service>(http::server::load_settings(cfg, options.trace));
+    if (dns) {
+      dns::doh::doh_settings d;
+      d.doh = cfg.get_bool("dns", "doh", d.doh);
+      d.json = cfg.get_bool("dns", "json_api", d.json);
+      d.httpdns = cfg.get_bool("dns", "httpdns", d.httpdns);
+      dns::doh::add_routes(http->routes(), dns->core().function(), d);
+    }
+  }
+
+  // DNS: UDP and TCP on the same port, on every address.
+  void start_dns(const app::listener_config& l, std::vector<listener_row>& rows) {
+    for (const auto& text : l.addresses) {
+      std::error_code ec;
+      auto addr = asio::ip::make_address(text, ec);
+      if (ec) throw std::runtime_error(l.service + ": bad address '" + text + "'");
+      auto tcp = net::listen_tcp(rt, addr, l.port, ec);
+      if (ec)
+        throw std::runtime_error("dns: cannot listen on " + format_endpoint(net::to_ip(addr), l.port) +
+                                 "/tcp: " + ec.message());
+      const auto port = tcp.local.port();
+      auto udp = net::bind_udp(rt, addr, port, ec);
+      if (ec)
+        throw std::runtime_error("dns: cannot bind " + format_endpoint(net::to_ip(addr), port) +
+                                 "/udp: " + ec.message());
+      rows.push_back({l.service, "udp", net::to_ip(addr).to_string(), port, false});
+      rows.push_back({l.service, "tcp", net::to_ip(addr).to_string(), port, false});
+      for (unsigned i = 0; i < rt.size(); ++i) {
+        dns->serve_udp(rt.at(i), std::move(udp.sockets[i]));
+        dns->serve_tcp(rt.at(i), std::move(tcp.acceptors[i]), l.max_connections);
+      }
+    }
+  }
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 
 std::vector<listener_row> service_set::start() {
   auto& m = *impl_;
   std::vector<listener_row> rows;
+  m.make_dns();
   for (const auto& l : m.cfg.listeners) {
     if (!l.enabled) continue;
     if (l.service == "http" || l.service == "https") {
-      if (!m.http)
-        m.http = std::make_unique<http::server::service>(http::server::load_settings(m.cfg, m.options.trace));
+      m.make_http();
       std::shared_ptr<asio::ssl::context> tls;
       if (l.tls) tls = m.server_tls({"http/1.1"});
       m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
         m.http->serve(w, std::move(a), l.service, tls, l.max_connections);
       });
+    } else if (l.service == "dns") {
+      m.start_dns(l, rows);
     } else {
       app::logger("serve")->warn("{}: this build has no server for it yet; skipped", l.service);
     }

@@ -23,6 +23,9 @@ struct listener_row {
 
 struct serve_options {
   bool trace = false;
+  // Running the embedded default config: services may seed sample data (a DNS zone) so that
+  // a fresh `l7 serve` answers something. Never done for a user's config file.
+  bool embedded_default = false;
 };
 
 // Binds every enabled listener of `cfg` on all workers of `rt` and starts serving.

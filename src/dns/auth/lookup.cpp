@@ -76,7 +76,7 @@ class resolver {
     std::error_code ec;
     name next = name::from_labels(std::move(labels), ec);
     if (ec) {
-      resp_.hdr.rcode = 6;  // YXDOMAIN: the substituted name is too long (RFC 6672 §2.2)
+      resp_.hdr.rcode = rcode::yxdomain;  // the substituted name is too long (RFC 6672 §2.2)
       return {};
     }
     resp_.answers.push_back(resource_record{qname, rr_type::cname, rr_class::in, d.ttl, cname_rdata{next}});

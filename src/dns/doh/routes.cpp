@@ -54,8 +54,10 @@ net::awaitable<void> serve_doh(exchange& ex, const server::resolve_fn& resolve) 
   message response = co_await resolve(*query, context_for(ex, server::transport::doh));
   const auto max_age = cache_max_age(response);
   const auto out = encode_response(std::move(response), *query);
-  if (out.empty())
-    co_return co_await respond_text_error(ex, {500, "the DNS response could not be encoded"});
+  if (out.empty()) {
+    const request_error failure{500, "the DNS response could not be encoded"};
+    co_return co_await respond_text_error(ex, failure);
+  }
   co_await ex.respond(head_for(dns_message_type, max_age), as_chars(out));
 }
 

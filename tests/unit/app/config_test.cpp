@@ -108,6 +108,16 @@ TEST(config, sizes) {
             "http.d: expected a size like \"64MiB\"");
 }
 
+TEST(config, string_lists) {
+  const auto c = parse_config("[dns]\na = [\"x\", \"y\"]\nb = \"one\"\nc = [1]\nd = []\n", "t");
+  EXPECT_EQ(c.get_string_list("dns", "a", {}), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(c.get_string_list("dns", "b", {}), (std::vector<std::string>{"one"}));
+  EXPECT_TRUE(c.get_string_list("dns", "d", {"z"}).empty());
+  EXPECT_EQ(c.get_string_list("dns", "missing", {"z"}), (std::vector<std::string>{"z"}));
+  EXPECT_EQ(error_of([&] { c.get_string_list("dns", "c", {}); }),
+            "dns.c: expected an array of strings");
+}
+
 TEST(config, wrong_types_name_the_key) {
   const auto c = parse_config(
       "[http]\nheader_timeout = \"soon\"\nroot = 5\ndirectory_listing = \"yes\"\n"
@@ -173,7 +183,7 @@ TEST(config, port_override) {
   c.apply_port_override("https=65535");
   EXPECT_EQ(c.listener("https")->port, 65535);
   EXPECT_EQ(error_of([&] { c.apply_port_override("gopher=70"); }),
-            "unknown service \"gopher\" (known: http, https)");
+            "unknown service \"gopher\" (known: http, https, dns)");
   for (const auto* bad : {"http", "http=", "http=65536", "http=-1", "=80", "http=8x"})
     EXPECT_NE(error_of([&] { c.apply_port_override(bad); }), "") << bad;
 }
@@ -184,7 +194,7 @@ TEST(config, only) {
   EXPECT_FALSE(c.listener("http")->enabled);
   EXPECT_TRUE(c.listener("https")->enabled);
   EXPECT_EQ(error_of([&] { c.apply_only({"http", "gopher"}); }),
-            "unknown service \"gopher\" (known: http, https)");
+            "unknown service \"gopher\" (known: http, https, dns)");
   EXPECT_FALSE(c.listener("http")->enabled);  // unchanged after the error
 }
 

@@ -1,0 +1,192 @@
+#include "dns/server/engine.hpp"
+
+#include "app/log.hpp"
+#include "dns/codec/types.hpp"
+
+namespace l7::dns::server {
+
+namespace {
+
+// RFC 8914 §4 INFO-CODEs used here.
+constexpr std::uint16_t ede_stale_answer = 3, ede_prohibited = 18, ede_no_reachable_authority = 22,
+                        ede_not_supported = 21;
+
+cache_config cache_settings(const settings& s) {
+  cache_config c;
+  c.max_entries = s.cache_size;
+  c.min_ttl = s.min_ttl;
+  c.max_ttl = s.max_ttl;
+  c.negative_max_ttl = s.negative_max_ttl;
+  c.serve_stale = s.serve_stale;
+  if (!s.prefetch) c.prefetch_fraction = 0;
+  return c;
+}
+
+void add_ede(message& m, std::uint16_t code, std::string text) {
+  if (!m.opt) return;  // EDE travels only in EDNS responses
+  m.opt->options.push_back(make_option(extended_error{code, std::move(text)}));
+}
+
+message with_rcode(message m, std::uint16_t rc) {
+  m.set_rcode(rc);
+  return m;
+}
+
+bool is_meta_qtype(std::uint16_t t) {
+  // RFC 6895 §3.1: 128-255 are QTYPEs/meta-TYPEs; we support ANY and the transfers.
+  return (t >= 128 && t <= 254) || t == rr_type::opt || t == 0;
+}
+
+}  // namespace
+
+engine::engine(settings s) : settings_(std::move(s)), cache_(cache_settings(settings_)) {
+  data_.store(std::make_shared<const data_snapshot>());
+}
+
+engine::~engine() = default;
+
+message engine::response_for(const message& query) const {
+  message r;
+  r.hdr.id = query.hdr.id;
+  r.hdr.qr = true;
+  r.hdr.opcode = query.hdr.opcode;
+  r.hdr.rd = query.hdr.rd;
+  r.hdr.cd = query.hdr.cd;
+  r.questions = query.questions;
+  if (query.opt) {
+    r.opt.emplace();
+    r.opt->udp_payload_size = settings_.udp_payload;
+    r.opt->dnssec_ok = query.opt->dnssec_ok;
+  }
+  return r;
+}
+
+// Queries we answer with an error before looking anything up.
+std::optional<message> engine::check(const message& query) const {
+  message r = response_for(query);
+  if (query.opt && query.opt->version != 0) {
+    r.questions.clear();
+    r.opt->options.clear();
+    return with_rcode(std::move(r), rcode::badvers);  // RFC 6891 §6.1.3
+  }
+  if (query.hdr.opcode != opcode::query) return with_rcode(std::move(r), rcode::notimp);
+  if (query.questions.size() != 1) return with_rcode(std::move(r), rcode::formerr);
+  const auto& q = query.questions.front();
+  if (q.qtype == rr_type::opt) return with_rcode(std::move(r), rcode::formerr);
+  if (q.qtype == rr_type::axfr || q.qtype == 251 /* IXFR */) {
+    // Zone transfers run over TCP in the transport (tcp.cpp); anything reaching here is not.
+    add_ede(r, ede_not_supported, "zone transfers need TCP");
+    return with_rcode(std::move(r), rcode::refused);
+  }
+  if (is_meta_qtype(q.qtype) && q.qtype != rr_type::any) return with_rcode(std::move(r), rcode::notimp);
+  if (q.qclass != rr_class::in && q.qclass != rr_class::any) {
+    add_ede(r, ede_not_supported, "only class IN is served");
+    return with_rcode(std::move(r), rcode::refused);
+  }
+  return std::nullopt;
+}
+
+std::optional<message> engine::answer_now(const message& query, const query_context& ctx,
+                                          const asio::any_io_executor& ex) {
+  if (auto err = check(query)) return err;
+  message r = response_for(query);
+  const auto& q = query.questions.front();
+  const bool may_recurse = (settings_.recursion || !settings_.upstreams.empty()) && upstream_ &&
+                           settings_.allow_recursion.contains(ctx.client);
+  r.hdr.ra = may_recurse;
+
+  const auto snapshot = data_.load();
+  if (snapshot->zones.answer(q, r, {.full_any = ctx.via != transport::udp})) return r;
+  if (snapshot->hosts.answer(q, r, settings_.hosts_ttl)) return r;
+
+  if (!may_recurse) {
+    add_ede(r, ede_prohibited, "recursion is not available to this client");
+    return with_rcode(std::move(r), rcode::refused);
+  }
+  const auto key = key_for(query);
+  auto hit = cache_.lookup(key, std::chrono::steady_clock::now());
+  if (hit) {
+    r.answers = std::move(hit->response.answers);
+    r.authority = std::move(hit->response.authority);
+    r.additional = std::move(hit->response.additional);
+    r.set_rcode(hit->response.full_rcode());
+    if (hit->prefetch) {
+      upstream_query uq{q, query.opt && query.opt->dnssec_ok, query.hdr.cd};
+      asio::co_spawn(ex, prefetch(key, std::move(uq)), asio::detached);
+    }
+    return r;
+  }
+  if (!query.hdr.rd) {
+    // Not in the cache and the client asked us not to go looking (RFC 1034 §4.3.1).
+    add_ede(r, ede_not_supported, "not cached and recursion not desired");
+    return with_rcode(std::move(r), rcode::refused);
+  }
+  return std::nullopt;
+}
+
+net::awaitable<std::optional<message>> engine::ask_upstream(const upstream_query& q) {
+  if (!upstream_) co_return std::nullopt;
+  co_return co_await upstream_->resolve(q);
+}
+
+net::awaitable<void> engine::prefetch(cache_key key, upstream_query q) {
+  auto answer = co_await ask_upstream(q);
+  if (answer) cache_.store(key, *answer, std::chrono::steady_clock::now());
+}
+
+net::awaitable<message> engine::resolve(message query, query_context ctx) {
+  const auto ex = co_await asio::this_coro::executor;
+  if (auto now = answer_now(query, ctx, ex)) {
+    log_query(query, *now, ctx);
+    co_return std::move(*now);
+  }
+  co_return co_await resolve_miss(std::move(query), ctx);
+}
+
+net::awaitable<message> engine::resolve_miss(message query, query_context ctx) {
+  const auto& q = query.questions.front();
+  upstream_query uq{q, query.opt && query.opt->dnssec_ok, query.hdr.cd};
+  const auto key = key_for(query);
+  message r = response_for(query);
+  r.hdr.ra = true;
+  auto answer = co_await ask_upstream(uq);
+  if (answer && answer->full_rcode() == rcode::servfail) {
+    // A failed resolution: stale data, when there is some, beats SERVFAIL (RFC 8767 §4).
+    cache_.store(key, *answer, std::chrono::steady_clock::now());
+    if (auto stale = cache_.lookup_stale(key, std::chrono::steady_clock::now());
+        stale && stale->response.full_rcode() != rcode::servfail)
+      answer.reset();
+  }
+  if (answer) {
+    cache_.store(key, *answer, std::chrono::steady_clock::now());
+    r.answers = std::move(answer->answers);
+    r.authority = std::move(answer->authority);
+    r.additional = std::move(answer->additional);
+    r.set_rcode(answer->full_rcode());
+  } else if (auto stale = cache_.lookup_stale(key, std::chrono::steady_clock::now())) {
+    r.answers = std::move(stale->response.answers);
+    r.authority = std::move(stale->response.authority);
+    r.additional = std::move(stale->response.additional);
+    r.set_rcode(stale->response.full_rcode());
+    if (stale->stale) add_ede(r, ede_stale_answer, "upstream unreachable; answer served stale");
+  } else {
+    r.set_rcode(rcode::servfail);
+    add_ede(r, ede_no_reachable_authority, "no upstream server answered");
+  }
+  log_query(query, r, ctx);
+  co_return r;
+}
+
+resolve_fn engine::function() {
+  return [this](message query, query_context ctx) { return resolve(std::move(query), ctx); };
+}
+
+void engine::log_query(const message& query, const message& response, const query_context& ctx) const {
+  if (!settings_.trace || query.questions.empty()) return;
+  app::logger("dns")->info("{} {} {} -> {} ({} answers)", ctx.client.to_string(),
+                           query.questions.front().qname.to_string(),
+                           type_to_string(query.questions.front().qtype),
+                           rcode_to_string(response.full_rcode()), response.answers.size());
+}
+
+}  // namespace l7::dns::server

@@ -1,0 +1,121 @@
+#include <array>
+
+#include "app/log.hpp"
+#include "dns/server/rate_limit.hpp"
+#include "dns/server/transport.hpp"
+#include "dns/server/wire.hpp"
+
+namespace l7::dns::server {
+
+namespace {
+
+struct udp_context {
+  udp_context(net::worker& w, net::udp::socket s, engine& e)
+      : worker(w), socket(std::move(s)), eng(e),
+        limiter(e.config().rate_limit, e.config().rrl_slip, e.config().rate_limit_exempt) {}
+  net::worker& worker;
+  net::udp::socket socket;
+  engine& eng;
+  rate_limiter limiter;
+  std::array<std::byte, 65536> in{};
+  std::vector<std::byte> out;
+  net::worker::stop_handle stop;
+};
+
+net::awaitable<void> send_later(std::shared_ptr<udp_context> c, std::vector<std::byte> bytes,
+                                net::udp::endpoint peer) {
+  co_await c->socket.async_send_to(asio::buffer(bytes.data(), bytes.size()), peer, net::use_tuple);
+}
+
+// Sends at once when the socket buffer has room (the usual case); otherwise waits.
+void send(const std::shared_ptr<udp_context>& c, std::vector<std::byte>& bytes,
+          const net::udp::endpoint& peer) {
+  std::error_code ec;
+  c->socket.send_to(asio::buffer(bytes.data(), bytes.size()), peer, 0, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again)
+    asio::co_spawn(c->socket.get_executor(), send_later(c, std::move(bytes), peer), asio::detached);
+}
+
+void reply(const std::shared_ptr<udp_context>& c, const message& query, const message& response,
+           const net::udp::endpoint& peer) {
+  c->out.clear();
+  encode_response(response, c->out, udp_budget(query, c->eng.config().udp_payload));
+  send(c, c->out, peer);
+}
+
+// Applies the rate limit, then sends (or slips, or drops) the answer.
+void respond(const std::shared_ptr<udp_context>& c, const message& query, const message& answer,
+             const query_context& ctx, const net::udp::endpoint& peer) {
+  switch (c->limiter.check(ctx.client, std::chrono::steady_clock::now())) {
+    case rate_limiter::verdict::send:
+      reply(c, query, answer, peer);
+      break;
+    case rate_limiter::verdict::slip:
+      reply(c, query, truncated(answer), peer);
+      break;
+    case rate_limiter::verdict::drop:
+      break;
+  }
+}
+
+net::awaitable<void> resolve_and_reply(std::shared_ptr<udp_context> c, message query,
+                                       query_context ctx, net::udp::endpoint peer) {
+  message response = co_await c->eng.resolve_miss(query, ctx);
+  if (c->socket.is_open()) respond(c, query, response, ctx, peer);
+}
+
+void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp::endpoint& peer) {
+  std::span<const std::byte> bytes(c->in.data(), n);
+  message query;
+  std::error_code ec;
+  decode(bytes, query, ec);
+  if (ec) {
+    if (auto f = formerr_reply(bytes)) send(c, *f, peer);
+    return;
+  }
+  if (query.hdr.qr) return;  // responses are never answered
+  query_context ctx{net::to_ip(peer.address()).unmapped(), transport::udp};
+  auto answer = c->eng.answer_now(query, ctx, c->socket.get_executor());
+  if (!answer) {
+    asio::co_spawn(c->socket.get_executor(), resolve_and_reply(c, std::move(query), ctx, peer),
+                   asio::detached);
+    return;
+  }
+  respond(c, query, *answer, ctx, peer);
+  c->eng.log_query(query, *answer, ctx);
+}
+
+net::awaitable<void> receive_loop(std::shared_ptr<udp_context> c) {
+  c->socket.non_blocking(true);
+  net::udp::endpoint peer;
+  for (;;) {
+    auto [wait_ec] = co_await c->socket.async_wait(net::udp::socket::wait_read, net::use_tuple);
+    if (wait_ec || !c->socket.is_open()) break;
+    // Drain what is queued, but yield now and then so that other work on this worker runs.
+    for (int i = 0; i < 64; ++i) {
+      std::error_code ec;
+      const std::size_t n = c->socket.receive_from(asio::buffer(c->in.data(), c->in.size()), peer, 0, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      if (ec) continue;  // ICMP errors from earlier sends surface here; they are not ours to act on
+      handle(c, n, peer);
+    }
+  }
+}
+
+}  // namespace
+
+void serve_udp(net::worker& w, net::udp::socket socket, engine& e) {
+  auto c = std::make_shared<udp_context>(w, std::move(socket), e);
+  c->stop = w.on_stop([weak = std::weak_ptr<udp_context>(c)] {
+    if (auto c = weak.lock()) {
+      std::error_code ec;
+      c->socket.close(ec);
+    }
+  });
+  asio::co_spawn(w.executor(), receive_loop(c), [c](std::exception_ptr ep) mutable {
+    if (ep) app::logger("dns")->error("udp loop ended by an exception");
+    c->stop.reset();
+  });
+}
+
+}  // namespace l7::dns::server

@@ -1,0 +1,181 @@
+// The DNS server's synchronous parts: the query pipeline's fast path (engine::answer_now), the
+// wire helpers and the response rate limiter. The transports are covered by the interop tests.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "dns/codec/types.hpp"
+#include "dns/server/engine.hpp"
+#include "dns/server/rate_limit.hpp"
+#include "dns/server/wire.hpp"
+#include "dns_test_util.hpp"
+
+namespace l7::dns::server {
+namespace {
+
+using testing::make_name;
+namespace fs = std::filesystem;
+
+ip_address ip(const char* s) { return *ip_address::parse(s); }
+
+message query(const char* qname, std::uint16_t qtype, bool edns = true) {
+  message q;
+  q.hdr.id = 4242;
+  q.hdr.rd = true;
+  q.questions.push_back({make_name(qname), qtype, rr_class::in});
+  if (edns) q.opt.emplace();
+  return q;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("l7-engine-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "zones");
+    std::ofstream(dir_ / "zones" / "example.test.zone") << "$TTL 300\n"
+        "@ IN SOA ns1 host 1 3600 600 86400 60\n"
+        "  IN NS ns1\n"
+        "ns1 IN A 192.0.2.53\n"
+        "www IN A 192.0.2.1\n";
+    std::ofstream(dir_ / "hosts") << "192.0.2.77 box.lan\n";
+    settings s;
+    s.zones_dir = dir_ / "zones";
+    s.hosts_file = dir_ / "hosts";
+    s.allow_recursion.prefixes.push_back(*ip_prefix::parse("127.0.0.0/8"));
+    engine_ = std::make_unique<engine>(s);
+    ASSERT_TRUE(engine_->reload(true));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  message ask(const message& q, const char* client = "127.0.0.1") {
+    auto r = engine_->answer_now(q, {ip(client), transport::udp}, io_.get_executor());
+    EXPECT_TRUE(r.has_value());
+    return r ? *r : message{};
+  }
+
+  fs::path dir_;
+  asio::io_context io_;
+  std::unique_ptr<engine> engine_;
+};
+
+TEST_F(EngineTest, AuthoritativeAnswerEchoesIdQuestionAndEdns) {
+  auto r = ask(query("WWW.example.test.", rr_type::a));
+  EXPECT_EQ(r.hdr.id, 4242);
+  EXPECT_TRUE(r.hdr.qr);
+  EXPECT_TRUE(r.hdr.aa);
+  EXPECT_TRUE(r.hdr.rd);
+  EXPECT_FALSE(r.hdr.ra);  // no upstream configured
+  ASSERT_EQ(r.questions.size(), 1u);
+  EXPECT_EQ(r.questions[0].qname.to_string(), "WWW.example.test.");
+  ASSERT_EQ(r.answers.size(), 1u);
+  ASSERT_TRUE(r.opt);
+  EXPECT_EQ(r.opt->udp_payload_size, 1232);
+}
+
+TEST_F(EngineTest, HostsAnswers) {
+  auto r = ask(query("box.lan.", rr_type::a));
+  ASSERT_EQ(r.answers.size(), 1u);
+  EXPECT_EQ(std::get<a_rdata>(r.answers[0].data).address, ip("192.0.2.77"));
+  auto p = ask(query("77.2.0.192.in-addr.arpa.", rr_type::ptr));
+  ASSERT_EQ(p.answers.size(), 1u);
+}
+
+TEST_F(EngineTest, ErrorsBeforeLookup) {
+  auto v = query("www.example.test.", rr_type::a);
+  v.opt->version = 1;
+  EXPECT_EQ(ask(v).full_rcode(), rcode::badvers);
+  auto op = query("www.example.test.", rr_type::a);
+  op.hdr.opcode = opcode::status;
+  EXPECT_EQ(ask(op).full_rcode(), rcode::notimp);
+  auto two = query("www.example.test.", rr_type::a);
+  two.questions.push_back(two.questions[0]);
+  EXPECT_EQ(ask(two).full_rcode(), rcode::formerr);
+  auto none = query("www.example.test.", rr_type::a);
+  none.questions.clear();
+  EXPECT_EQ(ask(none).full_rcode(), rcode::formerr);
+  EXPECT_EQ(ask(query("www.example.test.", rr_type::axfr)).full_rcode(), rcode::refused);
+  auto ch = query("version.bind.", rr_type::txt);
+  ch.questions[0].qclass = rr_class::ch;
+  EXPECT_EQ(ask(ch).full_rcode(), rcode::refused);
+}
+
+TEST_F(EngineTest, NoOpenResolver) {
+  // Outside our data, from a client not allowed to recurse: REFUSED with EDE 18 (Prohibited).
+  auto r = ask(query("example.org.", rr_type::a), "192.0.2.9");
+  EXPECT_EQ(r.full_rcode(), rcode::refused);
+  ASSERT_TRUE(r.opt);
+  ASSERT_EQ(r.opt->options.size(), 1u);
+  std::error_code ec;
+  auto ede = parse_extended_error(r.opt->options[0], ec);
+  ASSERT_TRUE(ede);
+  EXPECT_EQ(ede->info_code, 18);
+  // Our own zones still answer such a client.
+  EXPECT_EQ(ask(query("www.example.test.", rr_type::a), "192.0.2.9").answers.size(), 1u);
+}
+
+TEST_F(EngineTest, ReloadSeesChangedFiles) {
+  EXPECT_FALSE(engine_->reload());
+  std::ofstream(dir_ / "hosts", std::ios::app) << "192.0.2.78 other.lan\n";
+  EXPECT_TRUE(engine_->reload());
+  EXPECT_EQ(ask(query("other.lan.", rr_type::a)).answers.size(), 1u);
+}
+
+TEST(Wire, UdpBudget) {
+  EXPECT_EQ(udp_budget(query("a.", rr_type::a, false), 1232), 512u);
+  auto q = query("a.", rr_type::a);
+  q.opt->udp_payload_size = 4096;
+  EXPECT_EQ(udp_budget(q, 1232), 1232u);
+  q.opt->udp_payload_size = 100;  // below 512 counts as 512 (RFC 6891 §6.2.5)
+  EXPECT_EQ(udp_budget(q, 1232), 512u);
+}
+
+TEST(Wire, FormerrReply) {
+  EXPECT_FALSE(formerr_reply(testing::hex("1234 0100 0001")));
+  EXPECT_FALSE(formerr_reply(testing::hex("1234 8100 0001 0000 0000 0000")));  // a response
+  auto f = formerr_reply(testing::hex("1234 0100 0001 0000 0000 0000 ff"));
+  ASSERT_TRUE(f);
+  EXPECT_EQ(*f, testing::hex("1234 8101 0000 0000 0000 0000"));
+}
+
+TEST(Wire, EncodeResponseTruncatesToBudget) {
+  message r = query("big.example.", rr_type::a);
+  r.hdr.qr = true;
+  for (int i = 0; i < 100; ++i)
+    r.answers.push_back(make_record(make_name("big.example."), 60,
+                                    a_rdata{ip_address::v4({192, 0, 2, static_cast<std::uint8_t>(i)})}));
+  std::vector<std::byte> out;
+  encode_response(r, out, 512);
+  EXPECT_LE(out.size(), 512u);
+  message back;
+  std::error_code ec;
+  decode(out, back, ec);
+  ASSERT_FALSE(ec);
+  EXPECT_TRUE(back.hdr.tc);
+  EXPECT_LT(back.answers.size(), 100u);
+}
+
+TEST(RateLimit, BucketSlipAndRefill) {
+  using clock = rate_limiter::clock;
+  ip_acl exempt;
+  exempt.prefixes.push_back(*ip_prefix::parse("127.0.0.0/8"));
+  rate_limiter rl(3, 2, exempt);
+  const auto t0 = clock::time_point{} + std::chrono::hours(1);
+  const auto a = ip("198.51.100.7");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(rl.check(a, t0), rate_limiter::verdict::send);
+  EXPECT_EQ(rl.check(a, t0), rate_limiter::verdict::drop);
+  EXPECT_EQ(rl.check(a, t0), rate_limiter::verdict::slip);  // every 2nd limited one
+  EXPECT_EQ(rl.check(a, t0), rate_limiter::verdict::drop);
+  // The same /24 shares the bucket; another prefix has its own.
+  EXPECT_NE(rl.check(ip("198.51.100.8"), t0), rate_limiter::verdict::send);
+  EXPECT_EQ(rl.check(ip("198.51.101.8"), t0), rate_limiter::verdict::send);
+  // A third of a second later one token is back.
+  EXPECT_EQ(rl.check(a, t0 + std::chrono::milliseconds(340)), rate_limiter::verdict::send);
+  EXPECT_NE(rl.check(a, t0 + std::chrono::milliseconds(340)), rate_limiter::verdict::send);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(rl.check(ip("127.0.0.1"), t0), rate_limiter::verdict::send);
+  rate_limiter off(0, 2, {});
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(off.check(a, t0), rate_limiter::verdict::send);
+}
+
+}  // namespace
+}  // namespace l7::dns::server
