@@ -172,7 +172,7 @@ TEST(config, unknown_keys_are_warnings) {
   ASSERT_EQ(c.warnings.size(), 4u);
   EXPECT_EQ(c.warnings[0], "unknown top-level key \"colour\" (ignored)");
   EXPECT_NE(c.warnings[1].find("lvl"), std::string::npos);  // [log] is checked before services
-  EXPECT_EQ(c.warnings[2], "services.gopher: unknown service (ignored; known: http, https)");
+  EXPECT_EQ(c.warnings[2], "services.gopher: unknown service (ignored; known: http, https, dns)");
   EXPECT_EQ(c.warnings[3], "services.http: unknown key \"prot\" (ignored)");
 }
 
