@@ -81,11 +81,11 @@ void apply_plus(plan& p, std::string_view word) {
   const auto value = eq == std::string_view::npos ? std::string_view() : word.substr(eq + 1);
   const bool no = key.starts_with("no");
   const auto flag = no ? key.substr(2) : key;
-  if (key == "trace" || key == "notrace")
+  if (key == "trace")
     throw usage_error{usage, "+trace is not supported yet (it comes with the recursive resolver)"};
   if (flag == "tcp" || flag == "vc") p.tcp = !no;
   else if (flag == "ignore") p.ignore_tc = !no;
-  else if (key == "nocookie") {}  // accepted for dig habits: no COOKIE option is sent anyway
+  else if (key == "nocookie" || key == "notrace") {}  // what we do anyway (dig habits)
   else if (flag == "short") p.short_form = !no;
   else if (flag == "recurse") p.recurse = !no;
   else if (flag == "dnssec") p.dnssec = !no;
@@ -94,10 +94,15 @@ void apply_plus(plan& p, std::string_view word) {
   else if (key == "bufsize") {
     const auto n = number(value, 65535, "+bufsize");
     p.bufsize = n ? std::optional<std::uint16_t>(std::uint16_t(n)) : std::nullopt;
-  } else if (key == "time") p.time_seconds = int(std::max<std::uint64_t>(1, number(value, 300, "+time")));
-  else if (key == "tries") p.tries = int(std::max<std::uint64_t>(1, number(value, 100, "+tries")));
-  else if (key == "retry") p.tries = int(number(value, 99, "+retry")) + 1;
-  else throw usage_error{usage, fmt::format("unknown query option \"{}\"", word)};
+  } else if (key == "time") {
+    p.time_seconds = int(std::max<std::uint64_t>(1, number(value, 300, "+time")));
+  } else if (key == "tries") {
+    p.tries = int(std::max<std::uint64_t>(1, number(value, 100, "+tries")));
+  } else if (key == "retry") {
+    p.tries = int(number(value, 99, "+retry")) + 1;
+  } else {
+    throw usage_error{usage, fmt::format("unknown query option \"{}\"", word)};
+  }
 }
 
 dns::name parse_name(std::string_view text) {
@@ -117,7 +122,7 @@ plan make_plan(const dns_args& a) {
     else if (auto t = dns::type_from_string(w); t && !p.qtype) p.qtype = t;
     else if (auto c = dns::class_from_string(w); c && !p.qclass) p.qclass = c;
     else if (!p.qname) p.qname = parse_name(w);
-    else throw usage_error{usage, fmt::format("unexpected argument \"{}\" (one query at a time)", w)};
+    else throw usage_error{usage, fmt::format("unexpected \"{}\" (one query at a time)", w)};
   }
   if (!a.port.empty()) p.port = std::uint16_t(number(a.port, 65535, "port"));
   if (!a.reverse.empty()) {

@@ -1,6 +1,7 @@
 #include "dns/server/engine.hpp"
 
 #include "app/log.hpp"
+#include "app/metrics.hpp"
 #include "dns/codec/types.hpp"
 
 namespace l7::dns::server {
@@ -41,7 +42,14 @@ bool is_meta_qtype(std::uint16_t t) {
 
 engine::engine(settings s) : settings_(std::move(s)), cache_(cache_settings(settings_)) {
   data_.store(std::make_shared<const data_snapshot>());
+  auto& family = app::metrics().counter_family(
+      "l7_dns_answers_total", "DNS responses sent, by where the answer came from", {"source"});
+  static constexpr const char* names[src_count] = {"zone", "hosts", "cache", "upstream",
+                                                   "stale", "refused", "servfail", "error"};
+  for (int i = 0; i < src_count; ++i) answers_[i] = &family.with({names[i]});
 }
+
+void engine::count(source s) const { answers_[s]->inc(); }
 
 engine::~engine() = default;
 
@@ -88,7 +96,10 @@ std::optional<message> engine::check(const message& query) const {
 
 std::optional<message> engine::answer_now(const message& query, const query_context& ctx,
                                           const asio::any_io_executor& ex) {
-  if (auto err = check(query)) return err;
+  if (auto err = check(query)) {
+    count(src_error);
+    return err;
+  }
   message r = response_for(query);
   const auto& q = query.questions.front();
   const bool may_recurse = (settings_.recursion || !settings_.upstreams.empty()) && upstream_ &&
@@ -96,10 +107,17 @@ std::optional<message> engine::answer_now(const message& query, const query_cont
   r.hdr.ra = may_recurse;
 
   const auto snapshot = data_.load();
-  if (snapshot->zones.answer(q, r, {.full_any = ctx.via != transport::udp})) return r;
-  if (snapshot->hosts.answer(q, r, settings_.hosts_ttl)) return r;
+  if (snapshot->zones.answer(q, r, {.full_any = ctx.via != transport::udp})) {
+    count(src_zone);
+    return r;
+  }
+  if (snapshot->hosts.answer(q, r, settings_.hosts_ttl)) {
+    count(src_hosts);
+    return r;
+  }
 
   if (!may_recurse) {
+    count(src_refused);
     add_ede(r, ede_prohibited, "recursion is not available to this client");
     return with_rcode(std::move(r), rcode::refused);
   }
@@ -114,10 +132,12 @@ std::optional<message> engine::answer_now(const message& query, const query_cont
       upstream_query uq{q, query.opt && query.opt->dnssec_ok, query.hdr.cd};
       asio::co_spawn(ex, prefetch(key, std::move(uq)), asio::detached);
     }
+    count(src_cache);
     return r;
   }
   if (!query.hdr.rd) {
     // Not in the cache and the client asked us not to go looking (RFC 1034 §4.3.1).
+    count(src_refused);
     add_ede(r, ede_not_supported, "not cached and recursion not desired");
     return with_rcode(std::move(r), rcode::refused);
   }
@@ -163,13 +183,16 @@ net::awaitable<message> engine::resolve_miss(message query, query_context ctx) {
     r.authority = std::move(answer->authority);
     r.additional = std::move(answer->additional);
     r.set_rcode(answer->full_rcode());
+    count(answer->full_rcode() == rcode::servfail ? src_failed : src_upstream);
   } else if (auto stale = cache_.lookup_stale(key, std::chrono::steady_clock::now())) {
     r.answers = std::move(stale->response.answers);
     r.authority = std::move(stale->response.authority);
     r.additional = std::move(stale->response.additional);
     r.set_rcode(stale->response.full_rcode());
     if (stale->stale) add_ede(r, ede_stale_answer, "upstream unreachable; answer served stale");
+    count(src_stale);
   } else {
+    count(src_failed);
     r.set_rcode(rcode::servfail);
     add_ede(r, ede_no_reachable_authority, "no upstream server answered");
   }

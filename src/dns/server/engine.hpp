@@ -22,6 +22,10 @@
 #include "dns/server/settings.hpp"
 #include "dns/server/upstream.hpp"
 
+namespace l7::app {
+class counter;
+}
+
 namespace l7::dns::server {
 
 struct data_snapshot {
@@ -65,7 +69,13 @@ class engine {
   net::awaitable<void> prefetch(cache_key key, upstream_query q);
   net::awaitable<std::optional<message>> ask_upstream(const upstream_query& q);
 
+  // l7_dns_answers_total{source}: where each answer came from (one relaxed atomic per query).
+  enum source { src_zone, src_hosts, src_cache, src_upstream, src_stale, src_refused, src_failed,
+                src_error, src_count };
+  void count(source s) const;
+
   settings settings_;
+  app::counter* answers_[src_count] = {};
   dns::cache cache_;
   std::unique_ptr<upstream> upstream_;
   std::atomic<std::shared_ptr<const data_snapshot>> data_;
