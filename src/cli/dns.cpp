@@ -18,7 +18,8 @@
 #include "dns/client/doh.hpp"
 #include "dns/client/error.hpp"
 #include "dns/client/exchange.hpp"
-#include "dns/client/reverse.hpp"
+#include "cli/dns_trace.hpp"
+#include "dns/auth/hosts_table.hpp"
 #include "dns/codec/error.hpp"
 #include "dns/codec/types.hpp"
 
@@ -42,7 +43,10 @@ constexpr std::string_view help_footer =
     "  +tries=N, +retry=N  tries per transport (default 3; +retry counts re-sends)\n"
     "  +nocookie           accepted and ignored (no DNS COOKIE is sent)\n"
     "Server: @ADDR, @ADDR:PORT, @[V6]:PORT, or a host name resolved by the system; default: the\n"
-    "first nameserver in /etc/resolv.conf, else 127.0.0.1. Not supported yet: +trace.\n"
+    "first nameserver in /etc/resolv.conf, else 127.0.0.1.\n"
+    "  +trace              resolve iteratively from the root and print every step; @SERVER\n"
+    "                      (with -p) replaces the IANA root servers, and -p is also the port of\n"
+    "                      the servers referrals name (for private test hierarchies)\n"
     "Exit codes (as dig): 0 an answer arrived (any RCODE), 1 usage error, 9 no reply from the\n"
     "server, 10 malformed or unexpected reply (also a server name that does not resolve).";
 
@@ -64,6 +68,7 @@ struct plan {
   std::optional<std::string> server;
   std::optional<std::uint16_t> port;
   bool tcp = false, ignore_tc = false, short_form = false, recurse = true, dnssec = false;
+  bool trace = false;
   std::optional<std::uint16_t> bufsize = 1232;  // nullopt: no EDNS
   int time_seconds = 5, tries = 3;
 };
@@ -81,11 +86,10 @@ void apply_plus(plan& p, std::string_view word) {
   const auto value = eq == std::string_view::npos ? std::string_view() : word.substr(eq + 1);
   const bool no = key.starts_with("no");
   const auto flag = no ? key.substr(2) : key;
-  if (key == "trace")
-    throw usage_error{usage, "+trace is not supported yet (it comes with the recursive resolver)"};
-  if (flag == "tcp" || flag == "vc") p.tcp = !no;
+  if (flag == "trace") p.trace = !no;
+  else if (flag == "tcp" || flag == "vc") p.tcp = !no;
   else if (flag == "ignore") p.ignore_tc = !no;
-  else if (key == "nocookie" || key == "notrace") {}  // what we do anyway (dig habits)
+  else if (key == "nocookie") {}  // what we do anyway (dig habits)
   else if (flag == "short") p.short_form = !no;
   else if (flag == "recurse") p.recurse = !no;
   else if (flag == "dnssec") p.dnssec = !no;
@@ -129,7 +133,7 @@ plan make_plan(const dns_args& a) {
     const auto address = ip_address::parse(a.reverse);
     if (!address) throw usage_error{usage, fmt::format("-x: bad address \"{}\"", a.reverse)};
     if (p.qname) throw usage_error{usage, "-x and a NAME cannot be combined"};
-    p.qname = dc::reverse_name(*address);
+    p.qname = dns::auth::reverse_name(*address);
     if (!p.qtype) p.qtype = dns::rr_type::ptr;
   }
   if (p.qtype == dns::rr_type::axfr || p.qtype == 251)  // 251: IXFR
@@ -307,8 +311,23 @@ int query_doh(const dns_args& a, const plan& p) {
   return ok;
 }
 
+int trace(const plan& p) {
+  trace_request r;
+  r.q = make_query(p).questions.front();
+  if (p.server) r.roots.push_back(pick_server(p));
+  r.referral_port = p.port.value_or(53);
+  r.dnssec = p.dnssec;
+  r.short_form = p.short_form;
+  r.timeout = std::chrono::seconds(p.time_seconds);
+  return run_trace(r);
+}
+
 int run(const dns_args& a) {
   const plan p = make_plan(a);
+  if (p.trace) {
+    if (!a.doh_url.empty()) throw usage_error{usage, "+trace and --doh cannot be combined"};
+    return trace(p);
+  }
   return a.doh_url.empty() ? query_server(a, p) : query_doh(a, p);
 }
 

@@ -274,6 +274,9 @@ TEST(Hosts, ReverseNames) {
   EXPECT_EQ(reverse_name(ip("2001:db8::567:89ab")).to_string(),
             "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
   EXPECT_EQ(address_from_reverse(reverse_name(ip("2001:db8::567:89ab"))), ip("2001:db8::567:89ab"));
+  // RFC 3596 §2.5's own example.
+  EXPECT_EQ(reverse_name(ip("4321:0:1:2:3:4:567:89ab")).to_string(),
+            "b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa.");
   EXPECT_EQ(address_from_reverse(make_name("1.2.0.192.in-addr.arpa.")), ip("192.0.2.1"));
   EXPECT_FALSE(address_from_reverse(make_name("2.0.192.in-addr.arpa.")));
   EXPECT_FALSE(address_from_reverse(make_name("01.2.0.192.in-addr.arpa.")));
