@@ -293,16 +293,23 @@ int query_doh(const dns_args& a, const plan& p) {
   const std::string transport = a.doh_url.starts_with("https:") ? "HTTPS" : "HTTP";
   if (a.json) {
     const auto q = make_query(p).questions.front();
-    const auto r = run_io<dc::json_result>(
-        [&] { return dc::fetch_json(*http, a.doh_url, q.qname, q.qtype); });
+    // Idle keep-alive connections must close before run_io's io_context goes away.
+    const auto r = run_io<dc::json_result>([&]() -> net::awaitable<dc::json_result> {
+      auto out = co_await dc::fetch_json(*http, a.doh_url, q.qname, q.qtype);
+      http->close_idle();
+      co_return out;
+    });
     if (!r.body.empty()) fmt::print("{}{}", r.body, r.body.ends_with('\n') ? "" : "\n");
     if (r.ec && r.status != 0)
       fmt::print(stderr, ";; {} answered HTTP {}\n", a.doh_url, r.status);
     return r.ec ? report_failure(r.ec, a.doh_url) : ok;
   }
   const auto query = make_query(p);
-  const auto r = run_io<dc::exchange_result>(
-      [&] { return dc::exchange_doh(*http, a.doh_url, query, a.post); });
+  const auto r = run_io<dc::exchange_result>([&]() -> net::awaitable<dc::exchange_result> {
+    auto out = co_await dc::exchange_doh(*http, a.doh_url, query, a.post);
+    http->close_idle();
+    co_return out;
+  });
   if (r.ec) return report_failure(r.ec, a.doh_url);
   if (p.short_form)
     print_short(r.response);

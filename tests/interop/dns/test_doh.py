@@ -267,6 +267,28 @@ class Doh(unittest.TestCase):
         self.assertEqual(lines[1], "nope.example.test.:")
         self.assertEqual(self.get("/d?dn=a..test").code, 400)
 
+    # -- our own client against our endpoints
+
+    def test_l7_dns_client(self):
+        for extra, scheme in (([], "http"), (["--post"], "http"), ([], "https"), (["--post"], "https")):
+            with self.subTest(extra=extra, scheme=scheme):
+                args = [l7test.binary(), "dns", "--doh", self.server.url("/dns-query", scheme=scheme),
+                        "+short", "example.test", "A"] + extra
+                if scheme == "https":
+                    args += ["--cacert", self.server.cert]
+                out = l7test.run(args, timeout=30)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertEqual(set(out.stdout.decode().split()), A_SET, out.stdout)
+        out = l7test.run([l7test.binary(), "dns", "--doh", self.server.url("/resolve"), "--json",
+                          "www.example.test", "A"], timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["Status"], 0)
+        # Over the server's UDP port, the same answers as dig gives.
+        out = l7test.run([l7test.binary(), "dns", "@127.0.0.1", "-p", str(self.server.ports["dns"]),
+                          "+short", "example.test", "A"], timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(set(out.stdout.decode().split()), A_SET, out.stdout)
+
     # -- kdig
 
     @unittest.skipUnless(l7test.has_program("kdig"), "kdig not installed (knot-dnsutils)")
