@@ -193,6 +193,13 @@ net::awaitable<message> engine::resolve_miss(message query, query_context ctx) {
     count(src_stale);
   } else {
     count(src_failed);
+    // Remember the failure briefly (servfail_ttl), so that clients retrying do not each wait
+    // for the upstream timeouts again (RFC 9520 §3.2).
+    message failed;
+    failed.hdr.qr = true;
+    failed.questions.push_back(q);
+    failed.set_rcode(rcode::servfail);
+    cache_.store(key, failed, std::chrono::steady_clock::now());
     r.set_rcode(rcode::servfail);
     add_ede(r, ede_no_reachable_authority, "no upstream server answered");
   }

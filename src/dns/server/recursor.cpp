@@ -194,7 +194,10 @@ net::awaitable<bool> recursor::find_addresses(delegation& d, state& st, int dept
 }
 
 net::awaitable<std::optional<message>> recursor::iterate(const question& q, state& st, int depth) {
-  delegation d = closest(q.qname);
+  // DS lives on the parent side of a zone cut (RFC 4035 §3.1.4.1): start above the name and
+  // never follow a referral to the name itself.
+  const bool ds = q.qtype == rr_type::ds && !q.qname.is_root();
+  delegation d = closest(ds ? q.qname.suffix(1) : q.qname);
   std::size_t extra = 1;
   int minimised = 0;
   bool minimise = opts_.qname_minimisation;
@@ -217,7 +220,9 @@ net::awaitable<std::optional<message>> recursor::iterate(const question& q, stat
     auto r = co_await ask(d, asked, st);
     if (!r) co_return std::nullopt;
     std::uint32_t ttl = 0;
-    if (auto next = referral(*r, d.zone, q.qname, opts_.server_port, ttl)) {
+    auto next = referral(*r, d.zone, q.qname, opts_.server_port, ttl);
+    if (next && ds && next->zone == q.qname) next.reset();
+    if (next) {
       remember(*next, ttl);
       d = std::move(*next);
       extra = 1;
@@ -269,14 +274,8 @@ net::awaitable<std::optional<message>> recursor::lookup(question q, state& st, i
         done = true;
         break;
       }
-      if (q.qtype != rr_type::cname) {
-        if (const auto* c = find(r->answers, at, rr_type::cname)) {
-          chain.push_back(*c);
-          at = std::get<cname_rdata>(c->data).target;
-          moved = true;
-          continue;
-        }
-      }
+      // A DNAME above the name comes first, with the CNAME it implies (RFC 6672 §3): the
+      // server's synthesised CNAME when it sent one, else ours.
       const resource_record* dname = nullptr;
       for (const auto& rr : r->answers)
         if (rr.type == rr_type::dname && at.is_subdomain_of(rr.owner) && !(at == rr.owner)) dname = &rr;
@@ -288,6 +287,14 @@ net::awaitable<std::optional<message>> recursor::lookup(question q, state& st, i
         at = std::move(*next);
         moved = true;
         continue;
+      }
+      if (q.qtype != rr_type::cname) {
+        if (const auto* c = find(r->answers, at, rr_type::cname)) {
+          chain.push_back(*c);
+          at = std::get<cname_rdata>(c->data).target;
+          moved = true;
+          continue;
+        }
       }
       break;
     }

@@ -19,6 +19,7 @@ struct connection {
   net::tcp::socket socket;
   engine& eng;
   std::deque<std::vector<std::byte>> queue;  // framed responses waiting to be written
+  std::size_t queued_bytes = 0;              // in `queue` and in the write under way
   bool writing = false;
   bool failed = false;
   std::size_t inflight = 0;
@@ -44,7 +45,9 @@ net::awaitable<void> writer(std::shared_ptr<connection> c) {
     }
     auto [ec, n] = co_await asio::async_write(c->socket, asio::buffer(batch.data(), batch.size()),
                                               net::use_tuple);
+    c->queued_bytes -= batch.size();
     if (ec) c->failed = true;
+    c->notify();
   }
   c->writing = false;
   c->notify();
@@ -56,6 +59,7 @@ void enqueue(const std::shared_ptr<connection>& c, const message& response) {
   const std::size_t n = framed.size() - 2;
   framed[0] = std::byte(n >> 8);
   framed[1] = std::byte(n & 0xff);
+  c->queued_bytes += framed.size();
   c->queue.push_back(std::move(framed));
   if (!c->writing) asio::co_spawn(c->socket.get_executor(), writer(c), asio::detached);
 }
@@ -106,15 +110,23 @@ void transfer(const std::shared_ptr<connection>& c, const message& query, const 
 
 }  // namespace
 
+// Answers queued for a client that does not read them, before reading stops (RFC 7766 §6.2.2
+// leaves flow control to the server).
+constexpr std::size_t max_queued = 256 * 1024;
+
 net::awaitable<void> serve_tcp(net::worker& w, net::tcp::socket socket, engine& e) {
   auto c = std::make_shared<connection>(std::move(socket), e);
   std::error_code ec;
   const auto peer = c->socket.remote_endpoint(ec);
   if (ec) co_return;
   const query_context ctx{net::to_ip(peer.address()).unmapped(), transport::tcp};
-  auto close = [c] {
-    std::error_code ignored;
-    c->socket.close(ignored);
+  // Weak: the stop hook and the deadline may outlive the session (a stop during teardown
+  // must not keep the connection, and its timer, alive past the io_context).
+  auto close = [weak = std::weak_ptr<connection>(c)] {
+    if (auto c = weak.lock()) {
+      std::error_code ignored;
+      c->socket.close(ignored);
+    }
   };
   net::deadline idle(c->socket.get_executor(), close);
   auto stop = w.on_stop(close);
@@ -141,6 +153,7 @@ net::awaitable<void> serve_tcp(net::worker& w, net::tcp::socket socket, engine& 
       if (!f) break;
       std::vector<std::byte> framed{std::byte(f->size() >> 8), std::byte(f->size() & 0xff)};
       framed.insert(framed.end(), f->begin(), f->end());
+      c->queued_bytes += framed.size();
       c->queue.push_back(std::move(framed));
       if (!c->writing) asio::co_spawn(ex, writer(c), asio::detached);
       continue;
@@ -159,10 +172,18 @@ net::awaitable<void> serve_tcp(net::worker& w, net::tcp::socket socket, engine& 
       asio::co_spawn(ex, answer_later(c, std::move(query), ctx), asio::detached);
       while (c->inflight >= e.config().tcp_max_inflight && !c->failed) co_await c->wait();
     }
-    if (c->failed) break;
+    // Backpressure: a client that sends queries but does not read its answers gets no more
+    // reading until the queue drains, and is closed when it stays stuck for the idle timeout.
+    if (c->queued_bytes > max_queued) {
+      idle.expires_after(e.config().tcp_idle_timeout);
+      while (c->queued_bytes > max_queued / 2 && !c->failed && c->socket.is_open()) co_await c->wait();
+      idle.disarm();
+    }
+    if (c->failed || !c->socket.is_open()) break;
   }
-  idle.disarm();
-  // Finish what was asked before closing (the client may have half-closed after sending).
+  // Finish what was asked before closing (the client may have half-closed after sending),
+  // but not for longer than the idle timeout if it stops reading.
+  idle.expires_after(e.config().tcp_idle_timeout);
   while ((c->inflight > 0 || c->writing || !c->queue.empty()) && !c->failed && c->socket.is_open())
     co_await c->wait();
   std::error_code ignored;
