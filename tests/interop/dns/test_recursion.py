@@ -397,6 +397,28 @@ class Recursion(dnstest.DnsCase):
                     self.assertEqual(short_lines(ours), short_lines("\n".join(r[2] for r in want)),
                                      "l7 dns vs the table")
 
+    def test_e_l7_dns_trace(self):
+        if not has_l7_dns():
+            self.skipTest("`l7 dns` is not in this binary")
+        print("`l7 dns +trace` walks root -> test. -> example.test. and ends with the answer")
+        root = "%s.%d" % (self.net, ADDRESS["root"])
+        p = subprocess.run([l7test.binary(), "dns", "+trace", "alias.example.test", "A", "@" + root,
+                            "-p", str(self.P)], capture_output=True, timeout=60)
+        out = p.stdout.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 0, p.stderr.decode("utf-8", "replace"))
+        asked = [line for line in out.splitlines() if line.startswith(";; asked ")]
+        zones = [line.split("(a server for ")[1].split(")")[0] for line in asked]
+        # Every level of the hierarchy is asked, top down, before the CNAME leads to other.
+        self.assertEqual(zones[:3], [".", "test.", "example.test."], out)
+        self.assertIn(";; NOERROR, referral", out)
+        result = out.split(";; result: ")[1]
+        self.assertTrue(result.startswith("NOERROR"), out)
+        self.assertIn("alias.example.test.", result)
+        self.assertIn("192.0.2.50", result)
+        short = subprocess.run([l7test.binary(), "dns", "+trace", "+short", "alias.example.test", "A",
+                                "@" + root, "-p", str(self.P)], capture_output=True, timeout=60)
+        self.assertEqual(short.stdout.decode().split(), ["192.0.2.50"])
+
 
 if __name__ == "__main__":
     l7test.main()
