@@ -120,6 +120,7 @@ bool engine::reload(bool force) {
     }
   }
   data_.store(std::move(snap));
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   return true;
 }
 

@@ -69,29 +69,47 @@ message engine::response_for(const message& query) const {
   return r;
 }
 
-// Queries we answer with an error before looking anything up.
+// Queries we answer with an error before looking anything up. The common case (no error)
+// builds nothing.
 std::optional<message> engine::check(const message& query) const {
-  message r = response_for(query);
+  std::uint16_t rc = rcode::noerror;
+  const char* ede_text = nullptr;
+  bool strip = false;
   if (query.opt && query.opt->version != 0) {
+    rc = rcode::badvers;  // RFC 6891 §6.1.3
+    strip = true;
+  } else if (query.hdr.opcode != opcode::query) {
+    rc = rcode::notimp;
+  } else if (query.questions.size() != 1) {
+    rc = rcode::formerr;
+  } else {
+    const auto& q = query.questions.front();
+    if (q.qtype == rr_type::opt) {
+      rc = rcode::formerr;
+    } else if (q.qtype == rr_type::axfr || q.qtype == 251 /* IXFR */) {
+      // Zone transfers run over TCP in the transport (tcp.cpp); anything reaching here is not.
+      rc = rcode::refused;
+      ede_text = "zone transfers need TCP";
+    } else if (is_meta_qtype(q.qtype) && q.qtype != rr_type::any) {
+      rc = rcode::notimp;
+    } else if (q.qclass != rr_class::in && q.qclass != rr_class::any) {
+      rc = rcode::refused;
+      ede_text = "only class IN is served";
+    }
+  }
+  if (rc == rcode::noerror) return std::nullopt;
+  message r = response_for(query);
+  if (strip) {
     r.questions.clear();
     r.opt->options.clear();
-    return with_rcode(std::move(r), rcode::badvers);  // RFC 6891 §6.1.3
   }
-  if (query.hdr.opcode != opcode::query) return with_rcode(std::move(r), rcode::notimp);
-  if (query.questions.size() != 1) return with_rcode(std::move(r), rcode::formerr);
-  const auto& q = query.questions.front();
-  if (q.qtype == rr_type::opt) return with_rcode(std::move(r), rcode::formerr);
-  if (q.qtype == rr_type::axfr || q.qtype == 251 /* IXFR */) {
-    // Zone transfers run over TCP in the transport (tcp.cpp); anything reaching here is not.
-    add_ede(r, ede_not_supported, "zone transfers need TCP");
-    return with_rcode(std::move(r), rcode::refused);
-  }
-  if (is_meta_qtype(q.qtype) && q.qtype != rr_type::any) return with_rcode(std::move(r), rcode::notimp);
-  if (q.qclass != rr_class::in && q.qclass != rr_class::any) {
-    add_ede(r, ede_not_supported, "only class IN is served");
-    return with_rcode(std::move(r), rcode::refused);
-  }
-  return std::nullopt;
+  if (ede_text) add_ede(r, ede_not_supported, ede_text);
+  return with_rcode(std::move(r), rc);
+}
+
+bool engine::may_recurse(const ip_address& client) const {
+  return (settings_.recursion || !settings_.upstreams.empty()) && upstream_ &&
+         settings_.allow_recursion.contains(client);
 }
 
 std::optional<message> engine::answer_now(const message& query, const query_context& ctx,
@@ -102,9 +120,8 @@ std::optional<message> engine::answer_now(const message& query, const query_cont
   }
   message r = response_for(query);
   const auto& q = query.questions.front();
-  const bool may_recurse = (settings_.recursion || !settings_.upstreams.empty()) && upstream_ &&
-                           settings_.allow_recursion.contains(ctx.client);
-  r.hdr.ra = may_recurse;
+  const bool recurse = may_recurse(ctx.client);
+  r.hdr.ra = recurse;
 
   const auto snapshot = data_.load();
   if (snapshot->zones.answer(q, r, {.full_any = ctx.via != transport::udp})) {
@@ -116,7 +133,7 @@ std::optional<message> engine::answer_now(const message& query, const query_cont
     return r;
   }
 
-  if (!may_recurse) {
+  if (!recurse) {
     count(src_refused);
     add_ede(r, ede_prohibited, "recursion is not available to this client");
     return with_rcode(std::move(r), rcode::refused);

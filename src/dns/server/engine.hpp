@@ -60,6 +60,13 @@ class engine {
   // With `trace` on, one log line per answered query.
   void log_query(const message& query, const message& response, const query_context& ctx) const;
 
+  // Whether `client` gets the cache and the resolver (RA is set in its answers).
+  bool may_recurse(const ip_address& client) const;
+  // Bumped by every reload that changed the data (packet caches compare it).
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // Counts an answer from our own data sent from a packet cache.
+  void count_packet_cache_answer() const { count(src_zone); }
+
   // The response skeleton for `query`: ID, QR, opcode, RD, CD, the question, and an OPT with
   // our payload size when the query had one (RFC 6891 §7).
   message response_for(const message& query) const;
@@ -79,6 +86,7 @@ class engine {
   dns::cache cache_;
   std::unique_ptr<upstream> upstream_;
   std::atomic<std::shared_ptr<const data_snapshot>> data_;
+  std::atomic<std::uint64_t> generation_{1};
 };
 
 }  // namespace l7::dns::server

@@ -1,6 +1,7 @@
 #include <array>
 
 #include "app/log.hpp"
+#include "dns/server/packet_cache.hpp"
 #include "dns/server/rate_limit.hpp"
 #include "dns/server/transport.hpp"
 #include "dns/server/wire.hpp"
@@ -17,6 +18,7 @@ struct udp_context {
   net::udp::socket socket;
   engine& eng;
   rate_limiter limiter;
+  packet_cache packets;
   std::array<std::byte, 65536> in{};
   std::vector<std::byte> out;
   net::worker::stop_handle stop;
@@ -43,29 +45,40 @@ void reply(const std::shared_ptr<udp_context>& c, const message& query, const me
   send(c, c->out, peer);
 }
 
-// Applies the rate limit, then sends (or slips, or drops) the answer.
+// Sends the answer, or (rate limit slip) its truncated form.
 void respond(const std::shared_ptr<udp_context>& c, const message& query, const message& answer,
-             const query_context& ctx, const net::udp::endpoint& peer) {
-  switch (c->limiter.check(ctx.client, std::chrono::steady_clock::now())) {
-    case rate_limiter::verdict::send:
-      reply(c, query, answer, peer);
-      break;
-    case rate_limiter::verdict::slip:
-      reply(c, query, truncated(answer), peer);
-      break;
-    case rate_limiter::verdict::drop:
-      break;
-  }
+             rate_limiter::verdict v, const net::udp::endpoint& peer) {
+  if (v == rate_limiter::verdict::slip) reply(c, query, truncated(answer), peer);
+  else if (v == rate_limiter::verdict::send) reply(c, query, answer, peer);
 }
 
 net::awaitable<void> resolve_and_reply(std::shared_ptr<udp_context> c, message query,
-                                       query_context ctx, net::udp::endpoint peer) {
+                                       query_context ctx, rate_limiter::verdict v,
+                                       net::udp::endpoint peer) {
   message response = co_await c->eng.resolve_miss(query, ctx);
-  if (c->socket.is_open()) respond(c, query, response, ctx, peer);
+  if (c->socket.is_open()) respond(c, query, response, v, peer);
 }
 
 void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp::endpoint& peer) {
   std::span<const std::byte> bytes(c->in.data(), n);
+  if (n < 12 || (std::to_integer<unsigned>(bytes[2]) & 0x80)) return;  // no header, or a response
+  const query_context ctx{net::to_ip(peer.address()).unmapped(), transport::udp};
+  // The rate limit comes first: a limited client costs no decoding.
+  const auto verdict = c->limiter.check(ctx.client, std::chrono::steady_clock::now());
+  if (verdict == rate_limiter::verdict::drop) return;
+  const bool cacheable = verdict == rate_limiter::verdict::send && !c->eng.config().trace;
+  const bool recurse = c->eng.may_recurse(ctx.client);
+  const auto generation = c->eng.generation();
+  if (cacheable) {
+    if (const auto* hit = c->packets.find(bytes, recurse, generation)) {
+      c->eng.count_packet_cache_answer();
+      std::error_code ec;
+      c->socket.send_to(asio::buffer(hit->data(), hit->size()), peer, 0, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again)
+        asio::co_spawn(c->socket.get_executor(), send_later(c, *hit, peer), asio::detached);
+      return;
+    }
+  }
   message query;
   std::error_code ec;
   decode(bytes, query, ec);
@@ -73,15 +86,15 @@ void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp
     if (auto f = formerr_reply(bytes)) send(c, *f, peer);
     return;
   }
-  if (query.hdr.qr) return;  // responses are never answered
-  query_context ctx{net::to_ip(peer.address()).unmapped(), transport::udp};
   auto answer = c->eng.answer_now(query, ctx, c->socket.get_executor());
   if (!answer) {
-    asio::co_spawn(c->socket.get_executor(), resolve_and_reply(c, std::move(query), ctx, peer),
-                   asio::detached);
+    asio::co_spawn(c->socket.get_executor(),
+                   resolve_and_reply(c, std::move(query), ctx, verdict, peer), asio::detached);
     return;
   }
-  respond(c, query, *answer, ctx, peer);
+  respond(c, query, *answer, verdict, peer);
+  // Our own data's answers are the same until the next reload: keep the octets.
+  if (cacheable && answer->hdr.aa && !c->out.empty()) c->packets.store(bytes, recurse, generation, c->out);
   c->eng.log_query(query, *answer, ctx);
 }
 

@@ -7,6 +7,7 @@
 
 #include "dns/codec/types.hpp"
 #include "dns/server/engine.hpp"
+#include "dns/server/packet_cache.hpp"
 #include "dns/server/rate_limit.hpp"
 #include "dns/server/wire.hpp"
 #include "dns_test_util.hpp"
@@ -153,6 +154,28 @@ TEST(Wire, EncodeResponseTruncatesToBudget) {
   ASSERT_FALSE(ec);
   EXPECT_TRUE(back.hdr.tc);
   EXPECT_LT(back.answers.size(), 100u);
+}
+
+TEST(PacketCache, PatchesIdAndRespectsGenerationAndRecursion) {
+  packet_cache pc(3);
+  auto q1 = testing::hex("1111 0100 0001 0000 0000 0000 0161 00 0001 0001");
+  auto q2 = testing::hex("2222 0100 0001 0000 0000 0000 0161 00 0001 0001");  // same but the ID
+  auto r1 = testing::hex("1111 8500 0001 0000 0000 0000 0161 00 0001 0001");
+  EXPECT_EQ(pc.find(q1, false, 7), nullptr);
+  pc.store(q1, false, 7, r1);
+  const auto* hit = pc.find(q2, false, 7);
+  ASSERT_NE(hit, nullptr);
+  EXPECT_EQ(*hit, testing::hex("2222 8500 0001 0000 0000 0000 0161 00 0001 0001"));
+  EXPECT_EQ(pc.find(q2, true, 7), nullptr);   // RA differs for clients that may recurse
+  EXPECT_EQ(pc.find(q2, false, 8), nullptr);  // the data was reloaded
+  auto upper = testing::hex("3333 0100 0001 0000 0000 0000 0141 00 0001 0001");
+  EXPECT_EQ(pc.find(upper, false, 7), nullptr);  // the question's case is part of the key
+  EXPECT_EQ(pc.find(testing::hex("1111 0100"), false, 7), nullptr);
+  pc.store(upper, false, 7, r1);
+  pc.store(q1, true, 7, r1);
+  EXPECT_EQ(pc.size(), 3u);
+  pc.store(testing::hex("4444 0100 0001 0000 0000 0000 0162 00 0001 0001"), false, 7, r1);
+  EXPECT_EQ(pc.size(), 1u);  // full: cleared, then the new entry
 }
 
 TEST(RateLimit, BucketSlipAndRefill) {
