@@ -14,11 +14,16 @@ const zone* authority::find_exact(const name& origin) const {
 
 const zone* authority::find_zone(const name& qname, bool for_ds) const {
   if (zones_.empty()) return nullptr;
-  std::size_t start = for_ds && !qname.is_root() ? 1 : 0;
-  for (std::size_t n = start; n <= qname.label_count(); ++n) {
-    if (const zone* z = find_exact(qname.suffix(n))) return z;
+  const std::string wire = qname.canonical_wire();
+  std::string_view rest(wire);
+  // The canonical wire form of each ancestor is a suffix of the name's: drop one label at a time.
+  if (for_ds && !qname.is_root()) rest.remove_prefix(1 + static_cast<unsigned char>(rest[0]));
+  for (;;) {
+    auto it = zones_.find(rest);
+    if (it != zones_.end()) return it->second.get();
+    if (rest.size() <= 1) return nullptr;  // the root was tried
+    rest.remove_prefix(1 + static_cast<unsigned char>(rest[0]));
   }
-  return nullptr;
 }
 
 std::vector<const zone*> authority::zones() const {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -39,7 +40,12 @@ class authority {
   bool answer(const question& q, message& response, const lookup_options& opts = {}) const;
 
  private:
-  std::unordered_map<std::string, std::shared_ptr<const zone>> zones_;  // by canonical origin
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  // By canonical origin; looked up by suffixes of one canonical qname (no allocation per label).
+  std::unordered_map<std::string, std::shared_ptr<const zone>, hash, std::equal_to<>> zones_;
 };
 
 }  // namespace l7::dns::auth

@@ -63,7 +63,7 @@ void hosts_table::add(const ip_address& in, const name& host) {
 }
 
 bool hosts_table::answer(const question& q, message& response, std::uint32_t ttl) const {
-  if (q.qclass != rr_class::in) return false;
+  if (q.qclass != rr_class::in || by_name_.empty()) return false;
   if (q.qtype == rr_type::a || q.qtype == rr_type::aaaa) {
     auto it = by_name_.find(q.qname.canonical_wire());
     if (it == by_name_.end()) return false;
