@@ -113,7 +113,10 @@ bool engine::may_recurse(const ip_address& client) const {
 }
 
 std::optional<message> engine::answer_now(const message& query, const query_context& ctx,
-                                          const asio::any_io_executor& ex) {
+                                          const asio::any_io_executor& ex, source* from) {
+  source ignored;
+  source& src = from ? *from : ignored;
+  src = src_error;
   if (auto err = check(query)) {
     count(src_error);
     return err;
@@ -125,16 +128,16 @@ std::optional<message> engine::answer_now(const message& query, const query_cont
 
   const auto snapshot = data_.load();
   if (snapshot->zones.answer(q, r, {.full_any = ctx.via != transport::udp})) {
-    count(src_zone);
+    count(src = src_zone);
     return r;
   }
   if (snapshot->hosts.answer(q, r, settings_.hosts_ttl)) {
-    count(src_hosts);
+    count(src = src_hosts);
     return r;
   }
 
   if (!recurse) {
-    count(src_refused);
+    count(src = src_refused);
     add_ede(r, ede_prohibited, "recursion is not available to this client");
     return with_rcode(std::move(r), rcode::refused);
   }
@@ -142,19 +145,24 @@ std::optional<message> engine::answer_now(const message& query, const query_cont
   auto hit = cache_.lookup(key, std::chrono::steady_clock::now());
   if (hit) {
     r.answers = std::move(hit->response.answers);
-    r.authority = std::move(hit->response.authority);
-    r.additional = std::move(hit->response.additional);
     r.set_rcode(hit->response.full_rcode());
+    // Minimal responses for positive answers (what Unbound does by default): the upstream's
+    // NS and glue add bytes, not information, for a stub client. Negative answers keep their
+    // SOA (RFC 2308 §3).
+    if (r.answers.empty() || r.full_rcode() != rcode::noerror) {
+      r.authority = std::move(hit->response.authority);
+      r.additional = std::move(hit->response.additional);
+    }
     if (hit->prefetch) {
       upstream_query uq{q, query.opt && query.opt->dnssec_ok, query.hdr.cd};
       asio::co_spawn(ex, prefetch(key, std::move(uq)), asio::detached);
     }
-    count(src_cache);
+    count(src = src_cache);
     return r;
   }
   if (!query.hdr.rd) {
     // Not in the cache and the client asked us not to go looking (RFC 1034 §4.3.1).
-    count(src_refused);
+    count(src = src_refused);
     add_ede(r, ede_not_supported, "not cached and recursion not desired");
     return with_rcode(std::move(r), rcode::refused);
   }

@@ -48,10 +48,14 @@ class engine {
   bool reload(bool force = false);
   std::shared_ptr<const data_snapshot> data() const { return data_.load(); }
 
+  // Where an answer came from; l7_dns_answers_total{source} counts them.
+  enum source { src_zone, src_hosts, src_cache, src_upstream, src_stale, src_refused, src_failed,
+                src_error, src_count };
+
   // Synchronous answer when no upstream is needed; nullopt when resolve() must run. A cache
-  // hit that asks for a prefetch starts it on `ex`.
+  // hit that asks for a prefetch starts it on `ex`. `from`, when given, says where it came from.
   std::optional<message> answer_now(const message& query, const query_context& ctx,
-                                    const asio::any_io_executor& ex);
+                                    const asio::any_io_executor& ex, source* from = nullptr);
   net::awaitable<message> resolve(message query, query_context ctx);
   // resolve() for a query answer_now() returned nullopt for: upstream, then serve-stale.
   net::awaitable<message> resolve_miss(message query, query_context ctx);
@@ -64,8 +68,8 @@ class engine {
   bool may_recurse(const ip_address& client) const;
   // Bumped by every reload that changed the data (packet caches compare it).
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-  // Counts an answer from our own data sent from a packet cache.
-  void count_packet_cache_answer() const { count(src_zone); }
+  // Counts an answer sent from a packet cache.
+  void count_packet_cache_answer(source s) const { count(s); }
 
   // The response skeleton for `query`: ID, QR, opcode, RD, CD, the question, and an OPT with
   // our payload size when the query had one (RFC 6891 §7).
@@ -76,10 +80,7 @@ class engine {
   net::awaitable<void> prefetch(cache_key key, upstream_query q);
   net::awaitable<std::optional<message>> ask_upstream(const upstream_query& q);
 
-  // l7_dns_answers_total{source}: where each answer came from (one relaxed atomic per query).
-  enum source { src_zone, src_hosts, src_cache, src_upstream, src_stale, src_refused, src_failed,
-                src_error, src_count };
-  void count(source s) const;
+  void count(source s) const;  // one relaxed atomic per answer
 
   settings settings_;
   app::counter* answers_[src_count] = {};

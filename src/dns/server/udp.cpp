@@ -59,6 +59,19 @@ net::awaitable<void> resolve_and_reply(std::shared_ptr<udp_context> c, message q
   if (c->socket.is_open()) respond(c, query, response, v, peer);
 }
 
+// The smallest TTL in the answer and authority sections (what a cached answer lives by).
+std::uint32_t min_ttl(const message& m) {
+  std::uint32_t ttl = 0xffffffff;
+  for (const auto& rr : m.answers) ttl = std::min(ttl, rr.ttl);
+  for (const auto& rr : m.authority) ttl = std::min(ttl, rr.ttl);
+  return ttl == 0xffffffff ? 0 : ttl;
+}
+
+// Packet-cache answers from our data have AA set; the rest came from the cache.
+engine::source hit_source(const std::vector<std::byte>& r) {
+  return (std::to_integer<unsigned>(r[2]) & 0x04) ? engine::src_zone : engine::src_cache;
+}
+
 void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp::endpoint& peer) {
   std::span<const std::byte> bytes(c->in.data(), n);
   if (n < 12 || (std::to_integer<unsigned>(bytes[2]) & 0x80)) return;  // no header, or a response
@@ -69,9 +82,10 @@ void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp
   const bool cacheable = verdict == rate_limiter::verdict::send && !c->eng.config().trace;
   const bool recurse = c->eng.may_recurse(ctx.client);
   const auto generation = c->eng.generation();
+  const auto now = std::chrono::steady_clock::now();
   if (cacheable) {
-    if (const auto* hit = c->packets.find(bytes, recurse, generation)) {
-      c->eng.count_packet_cache_answer();
+    if (const auto* hit = c->packets.find(bytes, recurse, generation, now)) {
+      c->eng.count_packet_cache_answer(hit_source(*hit));
       std::error_code ec;
       c->socket.send_to(asio::buffer(hit->data(), hit->size()), peer, 0, ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again)
@@ -86,15 +100,25 @@ void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp
     if (auto f = formerr_reply(bytes)) send(c, *f, peer);
     return;
   }
-  auto answer = c->eng.answer_now(query, ctx, c->socket.get_executor());
+  engine::source from = engine::src_error;
+  auto answer = c->eng.answer_now(query, ctx, c->socket.get_executor(), &from);
   if (!answer) {
     asio::co_spawn(c->socket.get_executor(),
                    resolve_and_reply(c, std::move(query), ctx, verdict, peer), asio::detached);
     return;
   }
   respond(c, query, *answer, verdict, peer);
-  // Our own data's answers are the same until the next reload: keep the octets.
-  if (cacheable && answer->hdr.aa && !c->out.empty()) c->packets.store(bytes, recurse, generation, c->out);
+  // Our own data's answers are the same until the next reload: keep the octets. Cache answers
+  // are kept for half their remaining lifetime (their TTLs age on every hit), so the slow path
+  // still sees the entry before the cache's prefetch window.
+  if (cacheable && !c->out.empty()) {
+    if (from == engine::src_zone || from == engine::src_hosts) {
+      c->packets.store(bytes, recurse, generation, c->out);
+    } else if (from == engine::src_cache) {
+      if (const auto ttl = min_ttl(*answer); ttl >= 2)
+        c->packets.store_aging(bytes, recurse, generation, c->out, now, now + std::chrono::seconds(ttl / 2));
+    }
+  }
   c->eng.log_query(query, *answer, ctx);
 }
 

@@ -47,4 +47,51 @@ message truncated(const message& r) {
   return t;
 }
 
+namespace {
+
+// Skips one (possibly compressed) name; false when it runs off the end.
+bool skip_name(std::span<const std::byte> w, std::size_t& at) {
+  while (at < w.size()) {
+    const auto len = std::to_integer<unsigned>(w[at]);
+    if (len == 0) {
+      ++at;
+      return true;
+    }
+    if ((len & 0xc0) == 0xc0) {
+      at += 2;
+      return at <= w.size();
+    }
+    if (len & 0xc0) return false;
+    at += 1 + len;
+  }
+  return false;
+}
+
+unsigned get16(std::span<const std::byte> w, std::size_t at) {
+  return std::to_integer<unsigned>(w[at]) << 8 | std::to_integer<unsigned>(w[at + 1]);
+}
+
+}  // namespace
+
+std::optional<std::vector<std::uint16_t>> ttl_offsets(std::span<const std::byte> w) {
+  if (w.size() < 12 || w.size() > 65535) return std::nullopt;
+  const unsigned qd = get16(w, 4);
+  const unsigned records = get16(w, 6) + get16(w, 8) + get16(w, 10);
+  std::size_t at = 12;
+  for (unsigned i = 0; i < qd; ++i) {
+    if (!skip_name(w, at) || at + 4 > w.size()) return std::nullopt;
+    at += 4;
+  }
+  std::vector<std::uint16_t> out;
+  for (unsigned i = 0; i < records; ++i) {
+    if (!skip_name(w, at) || at + 10 > w.size()) return std::nullopt;
+    const unsigned type = get16(w, at);
+    if (type != rr_type::opt) out.push_back(static_cast<std::uint16_t>(at + 4));
+    at += 10 + get16(w, at + 8);
+    if (at > w.size()) return std::nullopt;
+  }
+  if (at != w.size()) return std::nullopt;
+  return out;
+}
+
 }  // namespace l7::dns::server

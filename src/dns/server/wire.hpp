@@ -28,4 +28,8 @@ std::optional<std::vector<std::byte>> formerr_reply(std::span<const std::byte> q
 // The header and question of `r` with TC set and no records: "retry over TCP".
 message truncated(const message& r);
 
+// The offsets of the TTL fields of every record in an encoded message (the OPT record's TTL
+// field holds flags, not a TTL, and is skipped). nullopt when the octets do not parse.
+std::optional<std::vector<std::uint16_t>> ttl_offsets(std::span<const std::byte> wire);
+
 }  // namespace l7::dns::server

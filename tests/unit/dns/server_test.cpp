@@ -167,15 +167,53 @@ TEST(PacketCache, PatchesIdAndRespectsGenerationAndRecursion) {
   ASSERT_NE(hit, nullptr);
   EXPECT_EQ(*hit, testing::hex("2222 8500 0001 0000 0000 0000 0161 00 0001 0001"));
   EXPECT_EQ(pc.find(q2, true, 7), nullptr);   // RA differs for clients that may recurse
-  EXPECT_EQ(pc.find(q2, false, 8), nullptr);  // the data was reloaded
+  EXPECT_EQ(pc.find(q2, false, 8), nullptr);  // the data was reloaded ...
+  EXPECT_EQ(pc.find(q2, false, 7), nullptr);  // ... and the stale entry is gone
   auto upper = testing::hex("3333 0100 0001 0000 0000 0000 0141 00 0001 0001");
   EXPECT_EQ(pc.find(upper, false, 7), nullptr);  // the question's case is part of the key
   EXPECT_EQ(pc.find(testing::hex("1111 0100"), false, 7), nullptr);
+  pc.store(q1, false, 7, r1);
   pc.store(upper, false, 7, r1);
   pc.store(q1, true, 7, r1);
   EXPECT_EQ(pc.size(), 3u);
   pc.store(testing::hex("4444 0100 0001 0000 0000 0000 0162 00 0001 0001"), false, 7, r1);
   EXPECT_EQ(pc.size(), 1u);  // full: cleared, then the new entry
+}
+
+TEST(PacketCache, AgingEntriesRewriteTtls) {
+  using clock = packet_cache::clock;
+  // A response with one A record (TTL 300) and an OPT record (its TTL field holds flags).
+  message r = query("a.example.", rr_type::a);
+  r.hdr.qr = true;
+  r.answers.push_back(make_record(make_name("a.example."), 300, a_rdata{ip("192.0.2.1")}));
+  std::vector<std::byte> wire;
+  ASSERT_FALSE(encode(r, wire));
+  auto offsets = ttl_offsets(wire);
+  ASSERT_TRUE(offsets);
+  ASSERT_EQ(offsets->size(), 1u);  // the OPT record is skipped
+  std::vector<std::byte> q;
+  ASSERT_FALSE(encode(query("a.example.", rr_type::a), q));
+  packet_cache pc;
+  const auto t0 = clock::time_point{} + std::chrono::hours(1);
+  pc.store_aging(q, true, 1, wire, t0, t0 + std::chrono::seconds(150));
+  auto ttl_at = [&](clock::time_point t) -> std::optional<std::uint32_t> {
+    const auto* hit = pc.find(q, true, 1, t);
+    if (!hit) return std::nullopt;
+    message m;
+    std::error_code ec;
+    decode(*hit, m, ec);
+    EXPECT_FALSE(ec);
+    return m.answers.at(0).ttl;
+  };
+  EXPECT_EQ(ttl_at(t0), 300u);
+  EXPECT_EQ(ttl_at(t0 + std::chrono::milliseconds(10'999)), 290u);
+  EXPECT_EQ(ttl_at(t0 + std::chrono::seconds(149)), 151u);
+  EXPECT_EQ(ttl_at(t0 + std::chrono::seconds(150)), std::nullopt);  // expired: back to the slow path
+  // Octets that do not parse are not stored.
+  pc.store_aging(q, true, 1, testing::hex("1234 8180 0000 0001 0000 0000 01"), t0,
+                 t0 + std::chrono::seconds(10));
+  EXPECT_EQ(pc.find(q, true, 1, t0), nullptr);
+  EXPECT_FALSE(ttl_offsets(testing::hex("1234 8180 0000 0001 0000 0000 01")));
 }
 
 TEST(RateLimit, BucketSlipAndRefill) {
