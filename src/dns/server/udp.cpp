@@ -1,3 +1,5 @@
+#include <sys/socket.h>
+
 #include <array>
 
 #include "app/log.hpp"
@@ -19,9 +21,20 @@ struct udp_context {
   engine& eng;
   rate_limiter limiter;
   packet_cache packets;
-  std::array<std::byte, 65536> in{};
   std::vector<std::byte> out;
   net::worker::stop_handle stop;
+
+  // Datagrams move in batches (recvmmsg/sendmmsg): one system call for up to `batch` queries
+  // and one for their answers. A query longer than `slot` octets is dropped: no DNS query
+  // needs that much over UDP.
+  static constexpr std::size_t batch = 32, slot = 8192;
+  std::array<std::array<std::byte, slot>, batch> in{};
+  std::array<net::udp::endpoint, batch> from{};
+  // Answers produced while a batch is handled, sent together afterwards.
+  bool batching = false;
+  std::size_t pending = 0;
+  std::array<std::vector<std::byte>, batch> answers{};
+  std::array<net::udp::endpoint, batch> to{};
 };
 
 net::awaitable<void> send_later(std::shared_ptr<udp_context> c, std::vector<std::byte> bytes,
@@ -29,13 +42,50 @@ net::awaitable<void> send_later(std::shared_ptr<udp_context> c, std::vector<std:
   co_await c->socket.async_send_to(asio::buffer(bytes.data(), bytes.size()), peer, net::use_tuple);
 }
 
-// Sends at once when the socket buffer has room (the usual case); otherwise waits.
-void send(const std::shared_ptr<udp_context>& c, std::vector<std::byte>& bytes,
+// Sends at once when the socket buffer has room (the usual case); otherwise waits. While a
+// received batch is handled, answers are queued for one sendmmsg instead.
+void send(const std::shared_ptr<udp_context>& c, std::span<const std::byte> bytes,
           const net::udp::endpoint& peer) {
+  if (c->batching && c->pending < udp_context::batch) {
+    auto& slot = c->answers[c->pending];
+    slot.assign(bytes.begin(), bytes.end());
+    c->to[c->pending++] = peer;
+    return;
+  }
   std::error_code ec;
   c->socket.send_to(asio::buffer(bytes.data(), bytes.size()), peer, 0, ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again)
-    asio::co_spawn(c->socket.get_executor(), send_later(c, std::move(bytes), peer), asio::detached);
+    asio::co_spawn(c->socket.get_executor(),
+                   send_later(c, std::vector<std::byte>(bytes.begin(), bytes.end()), peer), asio::detached);
+}
+
+// Sends the queued answers with sendmmsg; what the socket does not take now is sent later.
+void flush(const std::shared_ptr<udp_context>& c) {
+  std::array<::mmsghdr, udp_context::batch> msgs{};
+  std::array<::iovec, udp_context::batch> iov{};
+  const std::size_t n = c->pending;
+  for (std::size_t i = 0; i < n; ++i) {
+    iov[i] = {c->answers[i].data(), c->answers[i].size()};
+    msgs[i].msg_hdr.msg_name = c->to[i].data();
+    msgs[i].msg_hdr.msg_namelen = static_cast<socklen_t>(c->to[i].size());
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  std::size_t sent = 0;
+  while (sent < n) {
+    const int r = ::sendmmsg(c->socket.native_handle(), msgs.data() + sent,
+                             static_cast<unsigned>(n - sent), MSG_DONTWAIT);
+    if (r > 0) {
+      sent += static_cast<std::size_t>(r);
+      continue;
+    }
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ++sent;  // this datagram fails alone
+    else break;
+  }
+  c->pending = 0;
+  c->batching = false;
+  for (std::size_t i = sent; i < n; ++i) send(c, c->answers[i], c->to[i]);
 }
 
 void reply(const std::shared_ptr<udp_context>& c, const message& query, const message& response,
@@ -72,8 +122,9 @@ engine::source hit_source(const std::vector<std::byte>& r) {
   return (std::to_integer<unsigned>(r[2]) & 0x04) ? engine::src_zone : engine::src_cache;
 }
 
-void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp::endpoint& peer) {
-  std::span<const std::byte> bytes(c->in.data(), n);
+void handle(const std::shared_ptr<udp_context>& c, std::span<const std::byte> bytes,
+            const net::udp::endpoint& peer) {
+  const std::size_t n = bytes.size();
   if (n < 12 || (std::to_integer<unsigned>(bytes[2]) & 0x80)) return;  // no header, or a response
   const query_context ctx{net::to_ip(peer.address()).unmapped(), transport::udp};
   // The rate limit comes first: a limited client costs no decoding.
@@ -86,10 +137,7 @@ void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp
   if (cacheable) {
     if (const auto* hit = c->packets.find(bytes, recurse, generation, now)) {
       c->eng.count_packet_cache_answer(hit_source(*hit));
-      std::error_code ec;
-      c->socket.send_to(asio::buffer(hit->data(), hit->size()), peer, 0, ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again)
-        asio::co_spawn(c->socket.get_executor(), send_later(c, *hit, peer), asio::detached);
+      send(c, *hit, peer);  // copied: the next hit on this entry patches another ID in
       return;
     }
   }
@@ -124,17 +172,38 @@ void handle(const std::shared_ptr<udp_context>& c, std::size_t n, const net::udp
 
 net::awaitable<void> receive_loop(std::shared_ptr<udp_context> c) {
   c->socket.non_blocking(true);
-  net::udp::endpoint peer;
+  std::array<::mmsghdr, udp_context::batch> msgs{};
+  std::array<::iovec, udp_context::batch> iov{};
   for (;;) {
     auto [wait_ec] = co_await c->socket.async_wait(net::udp::socket::wait_read, net::use_tuple);
     if (wait_ec || !c->socket.is_open()) break;
     // Drain what is queued, but yield now and then so that other work on this worker runs.
-    for (int i = 0; i < 64; ++i) {
-      std::error_code ec;
-      const std::size_t n = c->socket.receive_from(asio::buffer(c->in.data(), c->in.size()), peer, 0, ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-      if (ec) continue;  // ICMP errors from earlier sends surface here; they are not ours to act on
-      handle(c, n, peer);
+    for (int round = 0; round < 8; ++round) {
+      for (std::size_t i = 0; i < udp_context::batch; ++i) {
+        iov[i] = {c->in[i].data(), udp_context::slot};
+        msgs[i] = {};
+        msgs[i].msg_hdr.msg_name = c->from[i].data();
+        msgs[i].msg_hdr.msg_namelen = static_cast<socklen_t>(c->from[i].capacity());
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      const int got = ::recvmmsg(c->socket.native_handle(), msgs.data(), udp_context::batch,
+                                 MSG_DONTWAIT, nullptr);
+      if (got <= 0) {
+        if (got < 0 && errno == EINTR) continue;
+        // EAGAIN: drained. Other errors (ICMP from earlier sends) are not ours to act on.
+        if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) continue;
+        break;
+      }
+      c->batching = true;
+      for (int i = 0; i < got; ++i) {
+        const auto& h = msgs[i].msg_hdr;
+        if (h.msg_flags & MSG_TRUNC) continue;  // longer than a slot
+        c->from[i].resize(h.msg_namelen);
+        handle(c, std::span<const std::byte>(c->in[i].data(), msgs[i].msg_len), c->from[i]);
+      }
+      flush(c);
+      if (static_cast<std::size_t>(got) < udp_context::batch) break;
     }
   }
 }
