@@ -314,6 +314,14 @@ class Recursion(dnstest.DnsCase):
         print("our recursor: leaf, CNAMEs across TLDs, NXDOMAIN, NODATA, glue-less, inner delegation")
         self.ask_all(self.recursor.port, "l7 recursor")
 
+    def test_a_recursor_over_tcp_with_kdig(self):
+        print("our recursor over TCP, asked by kdig: the same answers as the table")
+        for name, rtype, rcode, want in QUERIES[:8]:
+            with self.subTest(query="%s %s" % (name, rtype)):
+                a = dnstest.kdig(self.recursor.port, "+tcp", "+time=5", "+retry=0", name, rtype)
+                self.assertEqual(a.status, rcode, a.text)
+                self.assertEqual(keys(a), sorted(want), a.text)
+
     def test_a_recursor_nxdomain_has_the_soa(self):
         print("our recursor: NXDOMAIN and NODATA carry the zone's SOA (RFC 2308)")
         for name, rtype, status in (("nosuch.example.test", "A", "NXDOMAIN"), ("txt.example.test", "A", "NOERROR")):
