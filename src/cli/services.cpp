@@ -24,13 +24,19 @@ struct service_set::impl {
     return net::make_server_context(files, std::move(alpn));
   }
 
+  static asio::ip::address address_of(const app::listener_config& l, const std::string& text) {
+    std::error_code ec;
+    auto addr = asio::ip::make_address(text, ec);
+    if (ec) throw std::runtime_error(l.service + ": bad address '" + text + "'");
+    return addr;
+  }
+
   // Binds `l` on every address and hands each worker's acceptor to `serve`.
   template <typename Serve>
   void bind_tcp(const app::listener_config& l, std::vector<listener_row>& rows, Serve serve) {
     for (const auto& text : l.addresses) {
       std::error_code ec;
-      auto addr = asio::ip::make_address(text, ec);
-      if (ec) throw std::runtime_error(l.service + ": bad address '" + text + "'");
+      const auto addr = address_of(l, text);
       auto bound = net::listen_tcp(rt, addr, l.port, ec);
       if (ec)
         throw std::runtime_error(l.service + ": cannot listen on " +
@@ -67,8 +73,7 @@ struct service_set::impl {
   void start_dns(const app::listener_config& l, std::vector<listener_row>& rows) {
     for (const auto& text : l.addresses) {
       std::error_code ec;
-      auto addr = asio::ip::make_address(text, ec);
-      if (ec) throw std::runtime_error(l.service + ": bad address '" + text + "'");
+      const auto addr = address_of(l, text);
       auto tcp = net::listen_tcp(rt, addr, l.port, ec);
       if (ec)
         throw std::runtime_error("dns: cannot listen on " + format_endpoint(net::to_ip(addr), l.port) +

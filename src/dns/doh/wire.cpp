@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "dns/codec/error.hpp"
 #include "dns/codec/types.hpp"
+#include "dns/server/wire.hpp"
 
 namespace l7::dns::doh {
 namespace {
@@ -96,19 +97,9 @@ std::optional<std::uint32_t> cache_max_age(const message& response) {
 std::vector<std::byte> encode_response(message response, const message& query) {
   response.hdr.id = query.hdr.id;
   std::vector<std::byte> out;
-  if (!encode(response, out, max_message_size)) return out;
-  // The resolver handed back something unencodable (bad rdata): the client still gets a
-  // DNS answer, as a UDP or TCP client would (DESIGN.md: errors answered the protocol's way).
-  message fail_msg;
-  fail_msg.hdr.id = query.hdr.id;
-  fail_msg.hdr.qr = true;
-  fail_msg.hdr.opcode = query.hdr.opcode;
-  fail_msg.hdr.rd = query.hdr.rd;
-  fail_msg.hdr.cd = query.hdr.cd;
-  fail_msg.questions = query.questions;
-  fail_msg.hdr.rcode = static_cast<std::uint8_t>(rcode::servfail);
-  out.clear();
-  if (encode(fail_msg, out, max_message_size)) out.clear();
+  // The UDP/TCP transports' encoder: an unencodable answer (bad rdata) still becomes a DNS
+  // answer, SERVFAIL for the same question (DESIGN.md: errors answered the protocol's way).
+  server::encode_response(response, out, max_message_size);
   return out;
 }
 
