@@ -42,7 +42,8 @@ std::optional<std::uint32_t> cache_max_age(const message& response);
 
 // The response body: `response` with the query's ID (RFC 8484 §4.1: clients use ID 0 for
 // cache friendliness, and must get back the ID they sent) encoded within 65535 octets. When
-// the resolver's response cannot be encoded, a SERVFAIL for the query's question instead.
+// the resolver's response cannot be encoded, a SERVFAIL for the same question instead
+// (server::encode_response, shared with the UDP and TCP transports).
 std::vector<std::byte> encode_response(message response, const message& query);
 
 }  // namespace l7::dns::doh
