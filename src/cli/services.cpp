@@ -7,6 +7,7 @@
 #include "dns/server/service.hpp"
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
+#include "websocket/server/service.hpp"
 
 namespace l7::cli {
 
@@ -15,6 +16,8 @@ struct service_set::impl {
   net::runtime& rt;
   serve_options options;
   std::shared_ptr<asio::ssl::context> tls;
+  // Before http: the HTTP routes refer to it, so it must be destroyed after them.
+  std::unique_ptr<websocket::server::service> ws;
   std::unique_ptr<http::server::service> http;
   std::unique_ptr<dns::server::service> dns;
 
@@ -60,6 +63,9 @@ struct service_set::impl {
   void make_http() {
     if (http) return;
     http = std::make_unique<http::server::service>(http::server::load_settings(cfg, options.trace));
+    ws = std::make_unique<websocket::server::service>(
+        websocket::server::load_settings(cfg, options.trace));
+    ws->add_routes(http->routes());
     if (dns) {
       dns::doh::doh_settings d;
       d.doh = cfg.get_bool("dns", "doh", d.doh);
@@ -94,7 +100,7 @@ struct service_set::impl {
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 

@@ -81,6 +81,9 @@ net::awaitable<std::error_code> exchange::finish() {
   co_return co_await s_.write(s_.out_, {});
 }
 
-exchange::raw_connection exchange::upgrade() { return {s_.stream_, s_.buffer_}; }
+exchange::raw_connection exchange::upgrade() {
+  s_.deadline_.disarm();
+  return {s_.stream_, s_.buffer_, s_.worker_};
+}
 
 }  // namespace l7::http::server

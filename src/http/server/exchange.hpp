@@ -19,6 +19,7 @@
 #include "core/buffer.hpp"
 #include "http/codec/message.hpp"
 #include "net/asio.hpp"
+#include "net/runtime.hpp"
 #include "net/stream.hpp"
 
 namespace l7::http::server {
@@ -63,8 +64,10 @@ class exchange {
   struct raw_connection {
     net::stream& stream;
     flat_buffer& buffer;  // bytes the client sent after the request head, not yet consumed
+    net::worker& worker;  // the connection's event loop (stop hooks, session accounting)
   };
-  // After a 101 response: the connection for the new protocol.
+  // After a 101 response: the connection for the new protocol. The HTTP session's timeouts
+  // no longer apply; the new protocol brings its own.
   raw_connection upgrade();
 
  private:
