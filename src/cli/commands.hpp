@@ -19,5 +19,7 @@ void add_serve_command(CLI::App& app);
 void add_http_command(CLI::App& app);
 // `l7 dns NAME [TYPE] [@SERVER] [+options]`: the dig-like DNS client (dns.cpp).
 void add_dns_command(CLI::App& app);
+// `l7 ws URL`: the websocat-like WebSocket client (ws.cpp).
+void add_ws_command(CLI::App& app);
 
 }  // namespace l7::cli
