@@ -25,7 +25,9 @@ constexpr std::array services{
 
 constexpr std::array top_level_keys{
     std::string_view{"data_dir"}, std::string_view{"workers"}, std::string_view{"log"},
-    std::string_view{"tls"}, std::string_view{"services"}};
+    std::string_view{"tls"}, std::string_view{"services"},
+    // Protocol sections without a listener of their own (they ride on http).
+    std::string_view{"websocket"}};
 constexpr std::array service_keys{
     std::string_view{"enabled"}, std::string_view{"port"}, std::string_view{"address"},
     std::string_view{"tls"}, std::string_view{"max_connections"}};

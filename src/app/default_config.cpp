@@ -91,6 +91,35 @@ open_file_cache_valid = "1s"
 # content_type = "text/plain"
 # body = "hello"
 
+# WebSocket (RFC 6455) on the http and https listeners: ws:// and wss://.
+[websocket]
+enabled = true
+# Built-in endpoints; "" turns one off. Each path also serves everything below it.
+echo_path = "/ws/echo"      # every message comes back
+chat_path = "/ws/chat"      # rooms: /ws/chat/<room> or ?room=<room>
+pubsub_path = "/ws/pubsub"  # topics with + and # wildcards, JSON commands
+# Subprotocols accepted (Sec-WebSocket-Protocol), and browser origins allowed ([] = any).
+protocols = ["chat", "echo"]
+allowed_origins = []
+# Largest message (1009 beyond).
+max_message = "64MiB"
+# Queued output above send_buffer pauses reading that peer; above max_send_queue the peer
+# is a slow consumer and is closed with 1013.
+send_buffer = "1MiB"
+max_send_queue = "16MiB"
+# Ping after this much silence; no answer within pong_timeout closes the connection.
+ping_interval = "30s"
+pong_timeout = "30s"
+# Time allowed for the closing handshake.
+close_timeout = "5s"
+# permessage-deflate (RFC 7692): smaller messages are sent as they are; zlib memory across all
+# connections is capped (new connections go uncompressed beyond it).
+deflate = true
+deflate_threshold = 64
+deflate_window_bits = 15
+deflate_no_context_takeover = false
+deflate_memory = "256MiB"
+
 # DNS on UDP and TCP, one port. HTTPDNS (/d), the JSON API (/resolve) and DoH (/dns-query)
 # ride on the http and https listeners and share this cache and resolver.
 [services.dns]

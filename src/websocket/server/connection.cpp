@@ -151,7 +151,10 @@ void connection::on_control(const event& ev) {
     return;
   }
   if (std::holds_alternative<pong_event>(ev)) {
+    bool waited = ping_outstanding_;
     ping_outstanding_ = false;
+    // The timer still waits for the pong deadline: move it back to the next ping.
+    if (waited && state_ == state::open) arm_keepalive();
     return;
   }
   const auto& c = std::get<close_event>(ev);

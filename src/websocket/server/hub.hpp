@@ -3,12 +3,10 @@
 // receiver's own event loop and a slow receiver only affects itself (its send queue caps it,
 // connection.hpp). Payloads are shared, not copied, across receivers.
 //
-// Topics are '/'-separated levels; filters may use MQTT's wildcards: '+' matches one level,
-// a final '#' matches any number of levels, including none (so "a/#" matches "a").
+// Topics and filters: topic_tree.hpp.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,13 +15,9 @@
 #include <vector>
 
 #include "websocket/server/connection.hpp"
+#include "websocket/server/topic_tree.hpp"
 
 namespace l7::websocket::server {
-
-// True when `filter` is well-formed: '#' only as the last level, wildcards alone in their level.
-bool valid_topic_filter(std::string_view filter);
-// True when `topic` is a valid topic name to publish to (non-empty, no wildcards).
-bool valid_topic_name(std::string_view topic);
 
 class hub {
  public:
@@ -41,17 +35,9 @@ class hub {
   std::size_t publish(std::string_view topic, opcode op, std::shared_ptr<const std::string> payload);
 
  private:
-  struct node {
-    std::map<std::string, std::unique_ptr<node>, std::less<>> children;
-    std::vector<handle> subscribers;
-  };
-  static void collect(const node& n, const std::vector<std::string_view>& levels, std::size_t at,
-                      std::vector<handle>& out);
-  void prune(const std::string& filter);
-
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::vector<handle>> rooms_;
-  node topics_;
+  topic_tree<handle> topics_{[](const handle& h) { return h.id(); }};
   std::unordered_map<std::uint64_t, std::vector<std::string>> filters_of_;  // for unsubscribe_all
 };
 
