@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every build, test and benchmark dependency of l7kit with apt-get (Debian 12).
+# Installs every build, test and benchmark dependency of l7kit with apt-get (Debian 12), and the
+# npm peers of the interop tests with `npm ci`.
 # Idempotent and quick: it asks dpkg first and runs `apt-get update` only when something is
 # missing. Needs root (or sudo) only when it has something to install.
 set -euo pipefail
@@ -15,6 +16,7 @@ packages=(
   # interop peers and benchmark tools
   curl wget python3 nginx-light wrk netcat-openbsd
   dnsutils knot-dnsutils unbound nsd dnsperf
+  python3-websockets chromium
 )
 
 missing=()
@@ -23,7 +25,28 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
+# node and npm run the npm peers; a node already installed (e.g. nodesource's, which carries
+# its own npm) is kept: Debian's nodejs + npm only when there is no node at all.
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+elif ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
+
+# npm peers of the interop tests, from their lockfile; `npm ci` only when node_modules is
+# missing or older than package-lock.json.
+npm_peers() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/interop/websocket/node"
+  if [[ ! -d $dir/node_modules || $dir/package-lock.json -nt $dir/node_modules ]]; then
+    echo "deps.sh: npm ci in $dir"
+    npm ci --prefix "$dir" --no-audit --no-fund
+    touch "$dir/node_modules"
+  fi
+}
+
 if ((${#missing[@]} == 0)); then
+  npm_peers
   exit 0
 fi
 
@@ -42,3 +65,4 @@ fi
 trap '[[ $made_policy == 1 ]] && $sudo rm -f $policy' EXIT
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+npm_peers
