@@ -126,8 +126,10 @@ void inflater::run(std::span<const std::byte> in, std::string& out, std::size_t 
   z_->avail_in = static_cast<uInt>(in.size());
   for (;;) {
     std::size_t have = out.size();
-    // One byte past the limit tells "exactly max" from "more than max".
-    std::size_t room = max + 1 - std::min(have, max + 1);
+    // One byte past the limit tells "exactly max" from "more than max" (SIZE_MAX: no limit,
+    // and max + 1 would wrap to 0).
+    std::size_t limit = max == SIZE_MAX ? max : max + 1;
+    std::size_t room = limit - std::min(have, limit);
     if (room == 0) {
       ec = error::message_too_big;
       return;
@@ -166,6 +168,10 @@ void inflater::feed(std::span<const std::byte> in, std::string& out, std::size_t
 void inflater::finish(std::string& out, std::size_t max, std::error_code& ec) {
   if (!start(ec)) return;
   run({reinterpret_cast<const std::byte*>(tail), 4}, out, max, ec);
+  // With the tail the message must end on a block boundary (zlib sets 128 in data_type);
+  // otherwise it was cut short (an empty payload, a BFINAL block without the 0x00 octet of
+  // RFC 7692 §7.2.3.3) and the next message would be inflated from the middle of a block.
+  if (!ec && (z_->data_type & 128) == 0) ec = error::bad_compressed_data;
   if (reset_each_message_ || ec) end();
 }
 
@@ -222,6 +228,9 @@ bool deflater::compress(std::span<const std::byte> in, std::string& out) {
   // A sync flush ends with an empty stored block, 00 00 ff ff, which the frame leaves out.
   if (out.size() - begin >= 4 && std::memcmp(out.data() + out.size() - 4, tail, 4) == 0)
     out.resize(out.size() - 4);
+  // zlib writes nothing for an empty message when it has nothing to flush; the receiver
+  // appends 00 00 ff ff, which needs a block header before it: one 00 byte (RFC 7692 §7.2.3.6).
+  if (out.size() == begin) out.push_back('\0');
   if (reset_each_message_) end();
   return true;
 }
