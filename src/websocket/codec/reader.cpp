@@ -22,6 +22,12 @@ std::span<const std::byte> bytes_of(const std::string& s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
 }
 
+// The bytes appended to `m` since it had `before` bytes, up to the message limit.
+std::string_view added_within(const std::string& m, std::size_t before, std::uint64_t max) {
+  std::size_t end = static_cast<std::size_t>(std::min<std::uint64_t>(m.size(), max));
+  return std::string_view(m).substr(std::min(before, end), end - std::min(before, end));
+}
+
 }  // namespace
 
 reader::reader(role r, reader_limits l) : role_(r), limits_(l), in_(l.max_buffer) {}
@@ -153,18 +159,21 @@ event reader::on_payload(std::error_code& ec) {
     std::span<std::byte> chunk{const_cast<std::byte*>(data.data()), n};
     if (frame_.masked) apply_mask(chunk, frame_.mask, offset_);
     std::size_t before = message_.size();
+    std::error_code inflate_ec;
     if (compressed_) {
-      inflater_->feed(chunk, message_, limits_.max_message, ec);
-      if (ec) return fail(ec, ec), need_more{};
+      inflater_->feed(chunk, message_, limits_.max_message, inflate_ec);
     } else {
       message_.append(reinterpret_cast<const char*>(chunk.data()), n);
     }
     in_.consume(n);
     remaining_ -= n;
     offset_ += n;
+    // The text inflated so far is judged before an inflate error, so that which error comes
+    // back does not depend on how the input was split.
     if (message_op_ == opcode::text &&
-        !utf8_.feed(std::string_view(message_).substr(before)))
+        !utf8_.feed(added_within(message_, before, limits_.max_message)))
       return fail(ec, error::invalid_utf8), need_more{};
+    if (inflate_ec) return fail(ec, inflate_ec), need_more{};
   }
   if (remaining_ > 0) return need_more{};
   state_ = state::header;
@@ -176,11 +185,12 @@ event reader::finish_message(std::error_code& ec) {
   in_message_ = false;
   if (compressed_) {
     std::size_t before = message_.size();
-    inflater_->finish(message_, limits_.max_message, ec);
-    if (ec) return fail(ec, ec), need_more{};
+    std::error_code inflate_ec;
+    inflater_->finish(message_, limits_.max_message, inflate_ec);
     if (message_op_ == opcode::text &&
-        !utf8_.feed(std::string_view(message_).substr(before)))
+        !utf8_.feed(added_within(message_, before, limits_.max_message)))
       return fail(ec, error::invalid_utf8), need_more{};
+    if (inflate_ec) return fail(ec, inflate_ec), need_more{};
   }
   if (message_op_ == opcode::text && !utf8_.complete())
     return fail(ec, error::invalid_utf8), need_more{};

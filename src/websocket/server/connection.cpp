@@ -12,6 +12,7 @@ using clock = std::chrono::steady_clock;
 
 constexpr std::size_t min_read = 2 * 1024;
 constexpr std::size_t max_read = 64 * 1024;
+constexpr std::size_t tls_read = 16 * 1024;
 constexpr std::size_t keep_write_capacity = 256 * 1024;
 
 std::string preview(std::span<const std::byte> p, opcode op) {
@@ -98,7 +99,8 @@ net::awaitable<void> connection::read_loop() {
 }
 
 net::awaitable<bool> connection::read_some() {
-  std::size_t want = max_read;
+  // TLS hands out at most one record (16 KiB) per read, and its buffer is held while idle.
+  std::size_t want = tls_read;
   if (!stream_.is_tls()) {
     // Wait for input before taking a buffer: idle connections then hold none.
     auto [ec] = co_await stream_.socket().async_wait(net::tcp::socket::wait_read, net::use_tuple);
