@@ -225,8 +225,10 @@ class session {
   }
 
   int report_close(const wc::received& r) {
-    // A close we started and the server answered is normal whatever code we chose.
-    bool normal = r.code == 1000 || r.code == 1001 || r.code == 1005 || (r.we_closed && r.code != 1006);
+    // A close we started and the server echoed is normal whatever code we chose; a different
+    // code from the server is its own (both sides closed at once), judged like any other.
+    bool normal = r.code == 1000 || r.code == 1001 || r.code == 1005 ||
+                  (r.we_closed && r.code == a_.close_code);
     if (a_.verbose || !normal) {
       auto name = websocket::close_code_name(r.code);
       fmt::print(stderr, "* closed: {}{}{}{}\n", r.code, name.empty() ? "" : " ",
