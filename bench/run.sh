@@ -7,3 +7,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/http.sh" "$l7"
 "$here/http_memory.sh" "$l7"
 "$here/dns.sh" "$l7"
+"$here/websocket.sh" "$l7"
