@@ -48,8 +48,8 @@ void reader::feed(std::span<const std::byte> data) {
   }
 }
 
-void reader::shrink_if_idle() {
-  in_.shrink_if_empty(4 * 1024);
+void reader::shrink_if_idle(std::size_t keep) {
+  in_.shrink_if_empty(keep);
   if (!in_message_ && message_.capacity() > 0) std::string().swap(message_);
 }
 

@@ -78,8 +78,9 @@ class reader {
   std::size_t buffered() const { return in_.size(); }
   // In the middle of a message or a frame (a close now would cut it short).
   bool busy() const { return state_ != state::header || in_message_; }
-  // Drops buffers a quiet connection does not need.
-  void shrink_if_idle();
+  // Between messages: frees the input buffer if it holds more than `keep` bytes of storage,
+  // and the message buffer.
+  void shrink_if_idle(std::size_t keep = 0);
   std::size_t memory() const;
 
  private:

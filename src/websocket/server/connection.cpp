@@ -13,7 +13,7 @@ using clock = std::chrono::steady_clock;
 constexpr std::size_t min_read = 2 * 1024;
 constexpr std::size_t max_read = 64 * 1024;
 constexpr std::size_t tls_read = 16 * 1024;
-constexpr std::size_t keep_write_capacity = 256 * 1024;
+constexpr std::size_t max_kept_write = 4 << 20;
 
 std::string preview(std::span<const std::byte> p, opcode op) {
   if (op != opcode::text) return fmt::format("<{} bytes>", p.size());
@@ -84,7 +84,7 @@ net::awaitable<void> connection::read_loop() {
   for (;;) {
     dispatch_events();
     if (state_ == state::closed || reader_failed_ || broken_) co_return;
-    reader_.shrink_if_idle();
+    reader_.shrink_if_idle(max_read);  // a busy peer keeps its read buffer
     if (state_ == state::open && queued() > cfg_.send_buffer) {
       // Backpressure: stop reading this peer until it has taken what we owe it.
       const std::chrono::milliseconds forever = std::chrono::hours(24);
@@ -226,7 +226,6 @@ net::awaitable<void> connection::write_loop(std::shared_ptr<connection> self) {
     inflight_.swap(out_);
     auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(inflight_), net::use_tuple);
     inflight_.clear();
-    if (inflight_.capacity() > keep_write_capacity) std::string().swap(inflight_);
     if (ec) {
       broken_ = true;
       out_.clear();
@@ -234,7 +233,9 @@ net::awaitable<void> connection::write_loop(std::shared_ptr<connection> self) {
     }
     if (queued() <= cfg_.send_buffer) drained_.cancel();
   }
-  if (out_.capacity() > keep_write_capacity) std::string().swap(out_);
+  // Buffers stay while traffic flows (no regrowing per batch); a giant message's do not.
+  if (out_.capacity() > max_kept_write) std::string().swap(out_);
+  if (inflight_.capacity() > max_kept_write) std::string().swap(inflight_);
   writing_ = false;
   drained_.cancel();
 }
@@ -276,12 +277,21 @@ void connection::on_keepalive() {
       return;
     }
   } else if (now - last_rx_ >= cfg_.ping_interval) {
+    release_idle_memory();  // quiet for a whole ping interval
     writer_.ping({}, out_);
     kick_writer();
     ping_outstanding_ = true;
     ping_sent_ = now;
   }
   arm_keepalive();
+}
+
+void connection::release_idle_memory() {
+  reader_.shrink_if_idle(0);
+  if (!writing_ && out_.empty()) {
+    std::string().swap(out_);
+    std::string().swap(inflight_);
+  }
 }
 
 void handle::send(opcode op, std::shared_ptr<const std::string> payload) const {

@@ -107,6 +107,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void arm_keepalive();
   void on_keepalive();
   void finish_app();
+  void release_idle_memory();
 
   net::stream& stream_;
   net::worker& worker_;
