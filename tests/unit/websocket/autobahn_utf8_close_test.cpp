@@ -97,18 +97,6 @@ std::vector<utf8_case> category_6() {
   return v;
 }
 
-// The first `n` bytes of `wire` go to a fresh server reader; the error of draining it.
-std::error_code error_after(const std::string& wire, std::size_t n) {
-  reader r(role::server);
-  auto space = r.prepare(n);
-  std::memcpy(space.data(), wire.data(), n);
-  r.commit(n);
-  std::error_code ec;
-  while (!ec && !std::holds_alternative<need_more>(r.next(ec))) {
-  }
-  return ec;
-}
-
 TEST(autobahn_6_utf8, single_frame_fragments_and_fail_fast) {
   for (const auto& c : category_6()) {
     SCOPED_TRACE(std::string(c.id) + ": " + to_hex(c.text));

@@ -98,20 +98,6 @@ TEST(websocket_utf8, sequence_never_completed_fails_at_message_end) {
   EXPECT_TRUE(bad.events.empty());
 }
 
-// Feeds `wire[0, n)` to a fresh server reader and returns the error of draining it.
-std::error_code error_after(const std::string& wire, std::size_t n) {
-  reader r(role::server);
-  auto space = r.prepare(n);
-  std::memcpy(space.data(), wire.data(), n);
-  r.commit(n);
-  std::error_code ec;
-  for (int i = 0; i < 8; ++i) {
-    auto ev = r.next(ec);
-    if (ec || std::holds_alternative<need_more>(ev)) break;
-  }
-  return ec;
-}
-
 // §8.1 fail fast: "When an endpoint is to interpret a byte stream as UTF-8 but finds that the
 // byte stream is not, in fact, a valid UTF-8 stream, that endpoint MUST _Fail the WebSocket
 // Connection_" - at the bad byte, not when the frame or message is complete.

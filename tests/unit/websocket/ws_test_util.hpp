@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "fuzz/websocket/driver.hpp"
 #include "websocket/codec/error.hpp"
 #include "websocket/codec/frame.hpp"
+#include "websocket/codec/reader.hpp"
 
 namespace l7::websocket::testing {
 
@@ -139,6 +141,20 @@ inline transcript read_all_ways(std::string_view input, const reader_setup& s,
   EXPECT_EQ(bytewise, whole) << "byte by byte\nwhole:\n" << show(whole) << "bytes:\n"
                              << show(bytewise);
   return whole;
+}
+
+// Feeds `wire[0, n)` to a fresh server reader and returns the error of draining it.
+inline std::error_code error_after(const std::string& wire, std::size_t n) {
+  reader r(role::server);
+  auto space = r.prepare(n);
+  std::memcpy(space.data(), wire.data(), n);
+  r.commit(n);
+  std::error_code ec;
+  for (int i = 0; i < 8; ++i) {
+    auto ev = r.next(ec);
+    if (ec || std::holds_alternative<need_more>(ev)) break;
+  }
+  return ec;
 }
 
 }  // namespace l7::websocket::testing
