@@ -219,4 +219,15 @@ target_parts split_target(std::string_view target) {
   return t;
 }
 
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  for (auto part : split(query, '&')) {
+    auto eq = part.find('=');
+    auto key = percent_decode(part.substr(0, eq), true);
+    if (!key || *key != name) continue;
+    if (eq == std::string_view::npos) return std::string{};
+    return percent_decode(part.substr(eq + 1), true);
+  }
+  return std::nullopt;
+}
+
 }  // namespace l7::http

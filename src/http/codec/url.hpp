@@ -46,4 +46,8 @@ struct target_parts {
 };
 target_parts split_target(std::string_view target);
 
+// The first value of `name` in a query string (without '?'), decoded as
+// application/x-www-form-urlencoded ('+' is a space); "" for a name without '='.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
+
 }  // namespace l7::http

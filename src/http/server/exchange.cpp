@@ -3,6 +3,7 @@
 #include "core/bytes.hpp"
 #include "core/text.hpp"
 #include "http/codec/serializer.hpp"
+#include "http/codec/url.hpp"
 #include "http/server/session.hpp"
 
 namespace l7::http::server {
@@ -16,14 +17,7 @@ bool exchange::responded() const { return s_.responded_; }
 int exchange::status() const { return s_.status_; }
 
 std::optional<std::string> exchange::query_param(std::string_view name) const {
-  for (auto part : split(s_.query_, '&')) {
-    auto eq = part.find('=');
-    auto key = percent_decode(part.substr(0, eq), true);
-    if (!key || *key != name) continue;
-    if (eq == std::string_view::npos) return std::string{};
-    return percent_decode(part.substr(eq + 1), true);
-  }
-  return std::nullopt;
+  return http::query_param(s_.query_, name);
 }
 
 net::awaitable<std::error_code> exchange::read_body(std::string& out, std::uint64_t max) {

@@ -4,6 +4,7 @@
 
 #include "core/buffer.hpp"
 #include "core/bytes.hpp"
+#include "core/text.hpp"
 #include "http/codec/parser.hpp"
 #include "http/codec/serializer.hpp"
 #include "http/codec/url.hpp"
@@ -22,8 +23,7 @@ std::optional<http::url> parse_ws_url(std::string_view text) {
   std::string s(text);
   auto colon = s.find("://");
   if (colon == std::string::npos) return std::nullopt;
-  std::string scheme = s.substr(0, colon);
-  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string scheme = to_lower(std::string_view(s).substr(0, colon));
   if (scheme == "ws") s = "http" + s.substr(colon);
   else if (scheme == "wss") s = "https" + s.substr(colon);
   else return std::nullopt;

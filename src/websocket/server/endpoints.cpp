@@ -1,8 +1,10 @@
 #include "websocket/server/endpoints.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
-#include "core/text.hpp"
+#include "http/codec/url.hpp"
 
 namespace l7::websocket::server {
 namespace {
@@ -15,38 +17,26 @@ std::string reply(std::string_view key, const nlohmann::json& value) {
   return j.dump();
 }
 
-std::optional<std::string> query_value(std::string_view query, std::string_view name) {
-  for (auto part : split(query, '&')) {
-    auto eq = part.find('=');
-    if (part.substr(0, eq) != name || eq == std::string_view::npos) continue;
-    return percent_decode(part.substr(eq + 1), true);
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 void echo_app::on_message(connection& c, const message_event& m) { c.send(m.op, m.payload); }
 
-std::string chat_app::room_of(const connection& c) const {
+void chat_app::on_open(connection& c) {
   std::string_view rest = c.info().path;
   rest.remove_prefix(std::min(rest.size(), base_.size()));
   while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
   std::string room(rest);
-  if (room.empty()) room = query_value(c.info().query, "room").value_or("");
+  if (room.empty()) room = http::query_param(c.info().query, "room").value_or("");
   if (room.empty()) room = "lobby";
   if (room.size() > max_room_name) room.resize(max_room_name);
-  return room;
+  hub_.join(room, handle(c));
 }
-
-void chat_app::on_open(connection& c) { hub_.join(room_of(c), handle(c)); }
 
 void chat_app::on_message(connection& c, const message_event& m) {
-  auto payload = std::make_shared<const std::string>(m.text());
-  hub_.broadcast(room_of(c), m.op, std::move(payload));
+  hub_.broadcast_from(c.id(), m.op, std::make_shared<const std::string>(m.text()));
 }
 
-void chat_app::on_close(connection& c) { hub_.leave(room_of(c), c.id()); }
+void chat_app::on_close(connection& c) { hub_.leave(c.id()); }
 
 void pubsub_app::on_message(connection& c, const message_event& m) {
   if (m.op != opcode::text) {

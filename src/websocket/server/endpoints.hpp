@@ -29,7 +29,6 @@ class chat_app : public application {
   void on_open(connection& c) override;
   void on_message(connection& c, const message_event& m) override;
   void on_close(connection& c) override;
-  std::string room_of(const connection& c) const;
 
  private:
   hub& hub_;

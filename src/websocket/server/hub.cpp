@@ -13,34 +13,31 @@ void remove_id(std::vector<handle>& v, std::uint64_t id) {
 }  // namespace
 
 void hub::join(const std::string& room, const handle& member) {
+  leave(member.id());
   std::lock_guard lock(mu_);
-  auto& v = rooms_[room];
-  remove_id(v, member.id());
-  v.push_back(member);
+  rooms_[room].push_back(member);
+  room_of_[member.id()] = room;
 }
 
-void hub::leave(const std::string& room, std::uint64_t member_id) {
+void hub::leave(std::uint64_t member_id) {
   std::lock_guard lock(mu_);
-  auto it = rooms_.find(room);
+  auto at = room_of_.find(member_id);
+  if (at == room_of_.end()) return;
+  auto it = rooms_.find(at->second);
+  room_of_.erase(at);
   if (it == rooms_.end()) return;
   remove_id(it->second, member_id);
   if (it->second.empty()) rooms_.erase(it);
 }
 
-std::size_t hub::room_size(const std::string& room) const {
-  std::lock_guard lock(mu_);
-  auto it = rooms_.find(room);
-  return it == rooms_.end() ? 0 : it->second.size();
-}
-
-std::size_t hub::broadcast(const std::string& room, opcode op,
-                           std::shared_ptr<const std::string> payload) {
+std::size_t hub::broadcast_from(std::uint64_t member_id, opcode op,
+                                std::shared_ptr<const std::string> payload) {
   std::vector<handle> members;
   {
     std::lock_guard lock(mu_);
-    auto it = rooms_.find(room);
-    if (it == rooms_.end()) return 0;
-    members = it->second;
+    auto at = room_of_.find(member_id);
+    if (at == room_of_.end()) return 0;
+    members = rooms_[at->second];
   }
   // Sent outside the lock: a receiver on this thread runs send() inline.
   for (const auto& m : members) m.send(op, payload);

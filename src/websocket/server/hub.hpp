@@ -21,12 +21,12 @@ namespace l7::websocket::server {
 
 class hub {
  public:
-  // Rooms.
+  // Rooms. A member is in one room at a time (joining another leaves the first).
   void join(const std::string& room, const handle& member);
-  void leave(const std::string& room, std::uint64_t member_id);
-  // Returns how many members it was sent to.
-  std::size_t broadcast(const std::string& room, opcode op, std::shared_ptr<const std::string> payload);
-  std::size_t room_size(const std::string& room) const;
+  void leave(std::uint64_t member_id);
+  // Sends to every member of `member_id`'s room (itself included); returns how many.
+  std::size_t broadcast_from(std::uint64_t member_id, opcode op,
+                             std::shared_ptr<const std::string> payload);
 
   // Topics. subscribe() with the same filter twice keeps one subscription.
   void subscribe(const std::string& filter, const handle& subscriber);
@@ -37,6 +37,7 @@ class hub {
  private:
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::vector<handle>> rooms_;
+  std::unordered_map<std::uint64_t, std::string> room_of_;
   topic_tree<handle> topics_{[](const handle& h) { return h.id(); }};
   std::unordered_map<std::uint64_t, std::vector<std::string>> filters_of_;  // for unsubscribe_all
 };
