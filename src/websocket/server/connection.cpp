@@ -109,7 +109,9 @@ net::awaitable<bool> connection::read_some() {
     want = std::clamp<std::size_t>(stream_.socket().available(ignored), min_read, max_read);
   }
   auto buf = reader_.prepare(want);
+  reading_ = true;  // the keepalive timer must not free this buffer under the read
   auto [ec, n] = co_await stream_.async_read_some(asio::buffer(buf.data(), buf.size()), net::use_tuple);
+  reading_ = false;
   if (ec) co_return false;
   reader_.commit(n);
   last_rx_ = clock::now();
@@ -287,7 +289,7 @@ void connection::on_keepalive() {
 }
 
 void connection::release_idle_memory() {
-  reader_.shrink_if_idle(0);
+  if (!reading_) reader_.shrink_if_idle(0);
   if (!writing_ && out_.empty()) {
     std::string().swap(out_);
     std::string().swap(inflight_);

@@ -122,6 +122,7 @@ class connection : public std::enable_shared_from_this<connection> {
   state state_ = state::open;
   bool app_closed_ = false;
   bool writing_ = false;
+  bool reading_ = false;        // a read into the reader's buffer is in flight
   bool broken_ = false;         // the stream failed; nothing more can be written
   bool reader_failed_ = false;  // we failed the connection (§7.1.7)
   std::string out_;             // frames waiting for the next write

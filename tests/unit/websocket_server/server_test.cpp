@@ -8,6 +8,7 @@
 
 #include "core/bytes.hpp"
 #include "http/server/service.hpp"
+#include "net/tls.hpp"
 #include "unit/app/temp_dir.hpp"
 #include "websocket/client/client.hpp"
 #include "websocket/server/service.hpp"
@@ -41,7 +42,7 @@ struct handle_app : application {
 
 class WebSocketServer : public ::testing::Test {
  protected:
-  void start(settings s = {}) {
+  void start(settings s = {}, bool tls = false) {
     http::server::settings hs;
     hs.root = root_.path();
     hs.access_log = false;
@@ -52,11 +53,14 @@ class WebSocketServer : public ::testing::Test {
     http_->routes().add({"GET"}, "/handles", [this](http::server::exchange& ex) { return ws_->serve(ex, handles_); });
     net::tcp::acceptor acceptor(worker_.context(), {asio::ip::make_address("127.0.0.1"), 0});
     port_ = acceptor.local_endpoint().port();
-    http_->serve(worker_, std::move(acceptor), "http", nullptr, 0);
+    std::shared_ptr<asio::ssl::context> ctx;
+    if (tls) ctx = net::make_server_context(net::ensure_self_signed(root_.path() / "tls"));
+    tls_ = tls;
+    http_->serve(worker_, std::move(acceptor), tls ? "https" : "http", ctx, 0);
   }
 
   std::string url(std::string_view path) const {
-    return "ws://127.0.0.1:" + std::to_string(port_) + std::string(path);
+    return (tls_ ? "wss://127.0.0.1:" : "ws://127.0.0.1:") + std::to_string(port_) + std::string(path);
   }
 
   // Runs `fn` on the worker's loop until it finishes (at most 20 s).
@@ -82,6 +86,7 @@ class WebSocketServer : public ::testing::Test {
     client::options o;
     o.url = url(path);
     o.deflate = deflate;
+    o.insecure = tls_;
     auto r = co_await client::connection::connect(o);
     EXPECT_FALSE(r.ec) << r.what << ": " << r.ec.message();
     co_return r.conn;
@@ -94,6 +99,7 @@ class WebSocketServer : public ::testing::Test {
   std::unique_ptr<service> ws_;
   net::worker worker_{0};  // after the services: destroyed first, with the sessions it runs
   std::uint16_t port_ = 0;
+  bool tls_ = false;
 };
 
 TEST_F(WebSocketServer, EchoesWithAndWithoutCompression) {
@@ -244,6 +250,29 @@ TEST_F(WebSocketServer, KeepaliveClosesSilentPeerButNotAnsweringOne) {
     EXPECT_NE(got.find("\x89\x00", 0, 2), std::string::npos);  // an empty ping
     EXPECT_LT(took, 5s);
     alive->close(1000, "");
+  });
+}
+
+// Over TLS a read is always in flight while the peer is quiet. The keepalive tick that frees an
+// idle connection's memory must not free the buffer that read writes into (CI caught this as a
+// null-buffer header decode after a pong).
+TEST_F(WebSocketServer, IdleMemoryReleaseLeavesAnInFlightReadAlone) {
+  settings s;
+  s.ping_interval = 50ms;
+  s.pong_timeout = 2s;
+  start(s, true);
+  run([&]() -> net::awaitable<void> {
+    auto c = co_await open("/ws/echo");
+    if (!c) co_return;
+    asio::steady_timer later(worker_.context(), 400ms);  // several pings and pongs first
+    later.async_wait([c](std::error_code) { c->send_text("after the pings"); });
+    auto r = co_await c->receive();
+    EXPECT_EQ(r.what, received::kind::message);
+    EXPECT_EQ(r.payload, "after the pings");
+    c->send_text("and once more");
+    r = co_await c->receive();
+    EXPECT_EQ(r.payload, "and once more");
+    c->close(1000, "");
   });
 }
 
