@@ -8,3 +8,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/http_memory.sh" "$l7"
 "$here/dns.sh" "$l7"
 "$here/websocket.sh" "$l7"
+"$here/ftp.sh" "$l7"
+"$here/tftp.sh" "$l7"

@@ -14,9 +14,10 @@ packages=(
   # runtime data
   media-types openssl ca-certificates
   # interop peers and benchmark tools
-  curl wget python3 nginx-light wrk netcat-openbsd
+  curl wget python3 nginx-light wrk netcat-openbsd time
   dnsutils knot-dnsutils unbound nsd dnsperf
   python3-websockets chromium
+  vsftpd lftp tnftp tftp-hpa tftpd-hpa atftp libpcre2-8-0 libwrap0
 )
 
 missing=()
@@ -45,14 +46,31 @@ npm_peers() {
   fi
 }
 
+# atftpd conflicts with tftpd-hpa as a package, yet the TFTP benchmark runs both: its binary is
+# unpacked from the .deb into $peers (its libraries are in the list above).
+peers=/opt/l7kit-peers
+atftpd_peer() {
+  [[ -x $peers/atftpd/usr/sbin/atftpd ]] && return 0
+  echo "deps.sh: unpacking atftpd into $peers/atftpd"
+  local tmp
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"  # apt fetches as _apt
+  (cd "$tmp" && apt-get download atftpd >/dev/null)
+  $sudo mkdir -p "$peers/atftpd"
+  $sudo dpkg-deb -x "$tmp"/atftpd_*.deb "$peers/atftpd"
+  rm -rf "$tmp"
+}
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+
 if ((${#missing[@]} == 0)); then
   npm_peers
+  atftpd_peer
   exit 0
 fi
 
 echo "deps.sh: installing ${missing[*]}"
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 # Packages with services (nginx) must not start them: tests run their own instances.
 policy=/usr/sbin/policy-rc.d
@@ -66,3 +84,4 @@ trap '[[ $made_policy == 1 ]] && $sudo rm -f $policy' EXIT
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 npm_peers
+atftpd_peer

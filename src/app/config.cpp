@@ -21,6 +21,9 @@ constexpr std::array services{
     service_info{"http", 8080, false, "http"},
     service_info{"https", 8443, true, "http"},
     service_info{"dns", 1053, false, "dns"},
+    service_info{"ftp", 2121, false, "ftp"},
+    service_info{"ftps", 2990, true, "ftp"},
+    service_info{"tftp", 6969, false, "tftp"},
 };
 
 constexpr std::array top_level_keys{

@@ -169,6 +169,79 @@ prefetch = true
 doh = true
 json_api = true
 httpdns = true
+
+# FTP (RFC 959 + FEAT, EPSV/EPRT, MLSD, AUTH TLS). ftp offers explicit TLS (AUTH TLS); ftps
+# is implicit TLS from the first byte.
+[services.ftp]
+enabled = true
+port = 2121
+address = ["::"]
+tls = false
+max_connections = 1000
+
+[services.ftps]
+enabled = true
+port = 2990
+address = ["::"]
+tls = true
+max_connections = 1000
+
+[ftp]
+# Anonymous (user "anonymous" or "ftp", any password) reads this directory, relative to
+# data_dir; accounts (`l7 user add`) get <data_dir>/home/<user>, read-write.
+anonymous = true
+anonymous_root = "public"
+# Passive data ports, and the address announced in 227 replies ("" = the control
+# connection's own address; set it behind NAT).
+passive_ports = [30000, 30099]
+passive_address = ""
+# Active mode (PORT/EPRT) connects back to the client's own address only (RFC 2577).
+active = true
+# Idle control connection, and a data connection that does not open or stalls.
+idle_timeout = "5m"
+data_timeout = "60s"
+# Failed logins: each waits login_delay, the connection closes after max_login_failures.
+login_delay = "1s"
+max_login_failures = 3
+# Control connections per client address; 0 = no limit.
+max_per_ip = 32
+# Accounts must protect their password with AUTH TLS (anonymous is exempt).
+require_tls_login = false
+# Data connections over TLS must resume the control connection's TLS session (RFC 4217 §10:
+# proves the data connection comes from the same client).
+require_tls_session_reuse = false
+# Uploads are flushed to disk (fdatasync) before 226 says they arrived.
+sync_uploads = true
+banner = "l7 FTP server ready"
+
+# TFTP (RFC 1350 with the blksize, timeout, tsize and windowsize options), UDP only. Every
+# transfer runs on a port of its own; [tftp] max_sessions limits them.
+[services.tftp]
+enabled = true
+port = 6969
+address = ["::"]
+tls = false
+
+[tftp]
+# Read requests are served from this directory (relative to data_dir), read-only.
+root = "public"
+# Write requests go here; "" refuses every write with ERROR 2. An existing file is never
+# replaced unless allow_overwrite; an upload that fails leaves nothing behind.
+upload_dir = ""
+allow_overwrite = false
+max_upload = "64MiB"
+# Transfers at once, in total and from one client address.
+max_sessions = 256
+max_sessions_per_ip = 16
+# Largest blksize (RFC 2348) and windowsize (RFC 7440) granted; a window is also kept
+# under max_window_bytes (it is held in memory for retransmission).
+max_blksize = 65464
+max_windowsize = 64
+max_window_bytes = "4MiB"
+# Retransmission interval when the client does not ask for one (RFC 2349), and timeouts
+# without progress before a transfer is abandoned.
+timeout = "1s"
+retries = 5
 )toml";
 
 }  // namespace

@@ -21,5 +21,9 @@ void add_http_command(CLI::App& app);
 void add_dns_command(CLI::App& app);
 // `l7 ws URL`: the websocat-like WebSocket client (ws.cpp).
 void add_ws_command(CLI::App& app);
+// `l7 ftp URL [COMMAND ARGS...]`: the FTP client (ftp.cpp).
+void add_ftp_command(CLI::App& app);
+// `l7 tftp get|put HOST[:PORT] FILE [LOCAL]`: the TFTP client (tftp.cpp).
+void add_tftp_command(CLI::App& app);
 
 }  // namespace l7::cli

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   add_http_command(app);
   add_dns_command(app);
   add_ws_command(app);
+  add_ftp_command(app);
+  add_tftp_command(app);
   add_user_command(app);
   add_config_command(app);
   CLI11_PARSE(app, argc, argv);

@@ -5,8 +5,10 @@
 #include "app/log.hpp"
 #include "dns/doh/routes.hpp"
 #include "dns/server/service.hpp"
+#include "ftp/server/service.hpp"
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
+#include "tftp/server/service.hpp"
 #include "websocket/server/service.hpp"
 
 namespace l7::cli {
@@ -20,6 +22,8 @@ struct service_set::impl {
   std::unique_ptr<websocket::server::service> ws;
   std::unique_ptr<http::server::service> http;
   std::unique_ptr<dns::server::service> dns;
+  std::unique_ptr<ftp::server::service> ftp;
+  std::unique_ptr<tftp::server::service> tftp;
 
   std::shared_ptr<asio::ssl::context> server_tls(std::vector<std::string> alpn) {
     net::tls_files files{cfg.tls.cert, cfg.tls.key};
@@ -100,7 +104,7 @@ struct service_set::impl {
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 
@@ -119,6 +123,26 @@ std::vector<listener_row> service_set::start() {
       });
     } else if (l.service == "dns") {
       m.start_dns(l, rows);
+    } else if (l.service == "ftp" || l.service == "ftps") {
+      // Both listeners offer TLS: ftp by AUTH TLS (RFC 4217), ftps from the first byte.
+      if (!m.ftp) m.ftp = std::make_unique<ftp::server::service>(ftp::server::load_settings(m.cfg, m.options.trace));
+      auto tls = m.server_tls({"ftp"});
+      m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
+        m.ftp->serve(w, std::move(a), l.service, tls, l.tls, l.max_connections);
+      });
+    } else if (l.service == "tftp") {
+      // UDP only; each transfer then gets a socket of its own (src/tftp/server).
+      if (!m.tftp) m.tftp = std::make_unique<tftp::server::service>(tftp::server::load_settings(m.cfg, m.options.trace));
+      for (const auto& text : l.addresses) {
+        std::error_code ec;
+        const auto addr = m.address_of(l, text);
+        auto udp = net::bind_udp(m.rt, addr, l.port, ec);
+        if (ec)
+          throw std::runtime_error("tftp: cannot bind " + format_endpoint(net::to_ip(addr), l.port) +
+                                   "/udp: " + ec.message());
+        rows.push_back({l.service, "udp", net::to_ip(addr).to_string(), udp.local.port(), false});
+        for (unsigned i = 0; i < m.rt.size(); ++i) m.tftp->serve_udp(m.rt.at(i), std::move(udp.sockets[i]));
+      }
     } else {
       app::logger("serve")->warn("{}: this build has no server for it yet; skipped", l.service);
     }

@@ -53,8 +53,11 @@ void encode_reply(const numeric_reply& r, std::string& out, reply_style style) {
       out += code + ' ';
     } else if (first || style == reply_style::every_line) {
       out += code + '-';
-    } else if (code_of(line) >= 0 && line.size() >= 4 && line[3] == ' ') {
-      out += ' ';  // RFC 959 §4.2: an inner line must not look like the last one
+    } else if (code_of(line) >= 0) {
+      // RFC 959 §4.2: an inner line must not look like the last one ("ddd " or a bare "ddd",
+      // also once a CR in it became a space), nor like an SMTP-style "ddd-" line whose code a
+      // parser strips: any line that starts with three digits is indented.
+      out += ' ';
     }
     append_clean(line, out);
     out += "\r\n";

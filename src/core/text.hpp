@@ -19,6 +19,7 @@ constexpr bool is_hex_digit(char c) {
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
 
 // Strips spaces and horizontal tabs (optional whitespace, RFC 9110 §5.6.3) at both ends.
 std::string_view trim_ows(std::string_view s);

@@ -11,14 +11,28 @@ std::string_view stream::tls_version() const {
   return SSL_get_version(const_cast<tls_stream&>(*tls_).native_handle());
 }
 
-awaitable<std::error_code> stream::handshake_server(asio::ssl::context& ctx) {
+awaitable<std::error_code> stream::handshake_server(asio::ssl::context& ctx, bool tickets) {
   tls_ = std::make_unique<tls_stream>(socket_, ctx);
+  if (!tickets) SSL_set_num_tickets(tls_->native_handle(), 0);
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
   co_return ec;
 }
 
-awaitable<std::error_code> stream::handshake_client(asio::ssl::context& ctx, std::string_view host) {
+tls_session stream::session() const {
+  if (!tls_) return nullptr;
+  SSL_SESSION* s = SSL_get1_session(const_cast<tls_stream&>(*tls_).native_handle());
+  if (!s) return nullptr;
+  return tls_session(s, SSL_SESSION_free);
+}
+
+bool stream::session_reused() const {
+  return tls_ && SSL_session_reused(const_cast<tls_stream&>(*tls_).native_handle()) == 1;
+}
+
+awaitable<std::error_code> stream::handshake_client(asio::ssl::context& ctx, std::string_view host,
+                                                    tls_session resume) {
   tls_ = std::make_unique<tls_stream>(socket_, ctx);
+  if (resume) SSL_set_session(tls_->native_handle(), resume.get());
   std::string name(host);
   std::error_code parse_ec;
   asio::ip::make_address(name, parse_ec);

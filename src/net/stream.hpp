@@ -11,7 +11,12 @@
 
 #include "net/asio.hpp"
 
+struct ssl_session_st;  // OpenSSL's SSL_SESSION
+
 namespace l7::net {
+
+// A TLS session that a later connection can resume (FTP data connections, RFC 4217 §10).
+using tls_session = std::shared_ptr<ssl_session_st>;
 
 class stream {
  public:
@@ -30,10 +35,19 @@ class stream {
 
   // Starts TLS as the server. Any bytes the peer sent before must have been consumed by the
   // caller's protocol (STARTTLS rules forbid pipelining across the upgrade).
-  awaitable<std::error_code> handshake_server(asio::ssl::context& ctx);
+  // `tickets` false sends no TLS 1.3 session tickets: for a connection whose peer never reads
+  // (an FTP upload), unread tickets make its close a reset that can destroy data in flight.
+  awaitable<std::error_code> handshake_server(asio::ssl::context& ctx, bool tickets = true);
   // Starts TLS as the client, sending SNI for `host` (unless it is an IP address) and, when
   // ctx verifies peers, checking the certificate against `host`.
-  awaitable<std::error_code> handshake_client(asio::ssl::context& ctx, std::string_view host);
+  // `resume`, when set, is offered for resumption (RFC 8446 §2.2 / RFC 5246 §7.3).
+  awaitable<std::error_code> handshake_client(asio::ssl::context& ctx, std::string_view host,
+                                              tls_session resume = nullptr);
+  // The session of this connection, to resume on another one; null when plain. Under TLS 1.3
+  // the ticket comes after the handshake: ask after the first application data was read.
+  tls_session session() const;
+  // Whether the handshake resumed an earlier session.
+  bool session_reused() const;
   // Sends close_notify (TLS) and shuts the TCP write side down; errors are ignored.
   awaitable<void> graceful_close();
   void close();

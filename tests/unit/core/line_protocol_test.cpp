@@ -14,6 +14,8 @@ std::string encoded(const numeric_reply& r, reply_style s = reply_style::every_l
   return out;
 }
 
+numeric_reply parse_all(std::string_view text, std::size_t step, std::error_code& ec);
+
 TEST(NumericReply, EncodesSingleAndMultiLine) {
   EXPECT_EQ(encoded({200, {"Okay."}}), "200 Okay.\r\n");
   EXPECT_EQ(encoded({220, {}}), "220\r\n");
@@ -23,6 +25,15 @@ TEST(NumericReply, EncodesSingleAndMultiLine) {
   EXPECT_EQ(encoded({211, {"Features:", " MDTM", "211 not the end", "End"}}, reply_style::first_and_last),
             "211-Features:\r\n MDTM\r\n 211 not the end\r\n211 End\r\n");
   EXPECT_EQ(encoded({500, {"bad\r\nline"}}), "500 bad  line\r\n");
+  // Fuzzer findings: a bare code, a code and a CR, or "ddd-" inside must not end or shorten
+  // the reply either.
+  for (std::string inner : {"211", "211\rfoo", "211-foo"}) {
+    const auto wire = encoded({211, {"x", inner, "end"}}, reply_style::first_and_last);
+    std::error_code ec;
+    const auto back = parse_all(wire, wire.size(), ec);
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(back.lines.size(), 3u) << wire;
+  }
 }
 
 numeric_reply parse_all(std::string_view text, std::size_t step, std::error_code& ec) {

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# TFTP: a SIZE_MIB (100) MiB get over loopback, in one run:
+#  1. lock-step, blksize 1468: l7 vs tftpd-hpa;
+#  2. the same client command asking for blksize 1468 + windowsize WINDOW (16, RFC 7440):
+#     l7 vs tftpd-hpa (which has no windowsize: it ignores the option and runs lock-step);
+#  3. blksize 1468 + windowsize WINDOW: l7 vs atftpd (both windowed).
+# One client for both servers of a pair (CLIENT: "l7" = `l7 tftp get`, or "atftp"), ROUNDS (3)
+# rounds alternating the servers (ours first); each round is the client's wall time, checked
+# for the right size. Prints the median MiB/s of each side and ours/theirs.
+# Env: SIZE_MIB (100), WINDOW (16), ROUNDS (3), CLIENT (l7), WORKERS (2).
+set -euo pipefail
+l7=$(realpath "${1:?usage: bench/tftp.sh path/to/l7}")
+size_mib=${SIZE_MIB:-100}
+window=${WINDOW:-16}
+rounds=${ROUNDS:-3}
+client=${CLIENT:-l7}
+workers=${WORKERS:-2}
+tftpd=/usr/sbin/in.tftpd
+atftpd=/opt/l7kit-peers/atftpd/usr/sbin/atftpd
+for tool in "$tftpd" "$atftpd"; do
+  [[ -x $tool ]] || { echo "$tool is missing: run scripts/deps.sh" >&2; exit 1; }
+done
+[[ $client == l7 ]] || command -v atftp >/dev/null || { echo "atftp is missing" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+mkdir -p "$work/data/public" "$work/out"
+head -c "$((size_mib << 20))" /dev/urandom > "$work/data/public/big.bin"
+bytes=$(stat -c %s "$work/data/public/big.bin")
+
+# --- the servers ------------------------------------------------------------------------------
+l7_port=$(udp_port)
+{
+  l7_config "$workers" "$(free_port)"
+  cat <<TOML
+[services.tftp]
+port = $l7_port
+address = ["127.0.0.1"]
+[tftp]
+max_windowsize = 64
+TOML
+} > "$work/l7.toml"
+"$l7" serve --config "$work/l7.toml" --only tftp > "$work/l7.out" 2> "$work/l7.err" &
+pids+=($!)
+hpa_port=$(udp_port)
+"$tftpd" -L -s "$work/data/public" -a "127.0.0.1:$hpa_port" -u root > /dev/null 2>&1 &
+pids+=($!)
+atftpd_port=$(udp_port)
+"$atftpd" --daemon --no-fork --port "$atftpd_port" --bind-address 127.0.0.1 --user root \
+  --group root --logfile /dev/null "$work/data/public" &
+pids+=($!)
+sleep 1
+
+# get PORT WINDOW: one transfer with the chosen client; prints its wall time in seconds.
+get() {
+  local port=$1 win=$2 out="$work/out/big.bin" start end
+  rm -f "$out"
+  start=$(date +%s.%N)
+  if [[ $client == l7 ]]; then
+    local opts=(--blksize 1468)
+    ((win > 1)) && opts+=(--windowsize "$win")
+    "$l7" tftp get "127.0.0.1:$port" big.bin "$out" "${opts[@]}"
+  else
+    local opts=(--option "blksize 1468")
+    ((win > 1)) && opts+=(--option "windowsize $win")
+    atftp -g -r big.bin -l "$out" "${opts[@]}" 127.0.0.1 "$port" > /dev/null 2>&1
+  fi
+  end=$(date +%s.%N)
+  [[ $(stat -c %s "$out") == "$bytes" ]] || { echo "short transfer from port $port" >&2; exit 1; }
+  echo "$start $end" | awk '{ printf "%.4f\n", $2 - $1 }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# pair NAME WINDOW THEIR_PORT THEIR_NAME
+pair() {
+  local name=$1 win=$2 their_port=$3 their_name=$4 ours=() theirs=()
+  for ((r = 0; r < rounds; r++)); do
+    ours+=("$(get "$l7_port" "$win")")
+    theirs+=("$(get "$their_port" "$win")")
+  done
+  local o t
+  o=$(printf '%s\n' "${ours[@]}" | median)
+  t=$(printf '%s\n' "${theirs[@]}" | median)
+  awk -v n="$name" -v tn="$their_name" -v o="$o" -v t="$t" -v b="$bytes" -v c="$client" 'BEGIN {
+    mo = b / o / 1048576; mt = b / t / 1048576
+    printf "tftp %-34s client %-5s l7 %7.1f MiB/s (%.2f s)  %-9s %7.1f MiB/s (%.2f s)  ours/theirs %.2f\n",
+           n, c, mo, o, tn, mt, t, mo / mt
+  }'
+}
+
+pair "get ${size_mib}MiB blksize 1468 lock-step" 1 "$hpa_port" tftpd-hpa
+pair "get ${size_mib}MiB blksize 1468 windowsize $window" "$window" "$hpa_port" tftpd-hpa
+pair "get ${size_mib}MiB blksize 1468 windowsize $window" "$window" "$atftpd_port" atftpd
