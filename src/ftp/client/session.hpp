@@ -135,6 +135,7 @@ class session {
   net::awaitable<status> start_data(data_channel& d, std::string command);
   net::awaitable<status> finish_transfer(status st);
   net::awaitable<status> abort_transfer(std::error_code cause);
+  net::awaitable<status> conclude(status st);
   using chunk_sink = std::function<std::error_code(std::span<const std::byte>)>;
   net::awaitable<status> receive(data_channel& d, const chunk_sink& out);
   net::awaitable<status> send_data(data_channel& d, const data_source& source, transfer_type t);

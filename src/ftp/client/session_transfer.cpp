@@ -54,6 +54,17 @@ net::awaitable<status> session::abort_transfer(std::error_code cause) {
   co_return st;
 }
 
+// The end of a transfer whose data connection is closed: a local failure aborts it (ABOR),
+// anything else reads the transfer's final reply.
+net::awaitable<status> session::conclude(status st) {
+  if (!st.ok() && st.where == std::string_view(local_where)) {
+    auto aborted = co_await abort_transfer(st.ec);
+    co_return aborted;
+  }
+  auto done = co_await finish_transfer(std::move(st));
+  co_return done;
+}
+
 net::awaitable<status> session::receive(data_channel& d, const chunk_sink& out) {
   std::vector<std::byte> buf(chunk);
   for (;;) {
@@ -99,11 +110,7 @@ net::awaitable<status> session::retrieve(std::string path, data_sink sink, trans
     if (!text.empty()) got.ec = sink(as_bytes(text));
     if (!got.ok()) got.where = local_where;
   }
-  if (!got.ok() && got.where == std::string_view(local_where)) {
-    auto aborted = co_await abort_transfer(got.ec);
-    co_return aborted;
-  }
-  auto done = co_await finish_transfer(std::move(got));
+  auto done = co_await conclude(std::move(got));
   co_return done;
 }
 
@@ -143,11 +150,7 @@ net::awaitable<status> session::store(std::string path, data_source source, tran
   if (!st.ok()) co_return st;
   auto sent = co_await send_data(*d, source, t.type);
   d->close();
-  if (!sent.ok() && sent.where == std::string_view(local_where)) {
-    auto aborted = co_await abort_transfer(sent.ec);
-    co_return aborted;
-  }
-  auto done = co_await finish_transfer(std::move(sent));
+  auto done = co_await conclude(std::move(sent));
   co_return done;
 }
 
@@ -179,11 +182,7 @@ net::awaitable<status> session::list(listing kind, std::string path, line_sink l
     got.ec = emit(pending);
     if (!got.ok()) got.where = local_where;
   }
-  if (!got.ok() && got.where == std::string_view(local_where)) {
-    auto aborted = co_await abort_transfer(got.ec);
-    co_return aborted;
-  }
-  auto done = co_await finish_transfer(std::move(got));
+  auto done = co_await conclude(std::move(got));
   co_return done;
 }
 

@@ -1,8 +1,9 @@
 #include "ftp/codec/host_port.hpp"
 
+#include "core/text.hpp"
+
 #include <array>
 #include <charconv>
-#include <vector>
 
 namespace l7::ftp {
 
@@ -15,16 +16,6 @@ std::optional<unsigned> number(std::string_view s, unsigned max) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || p != s.data() + s.size() || v > max) return std::nullopt;
   return v;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  for (;;) {
-    auto at = s.find(sep);
-    parts.push_back(s.substr(0, at));
-    if (at == std::string_view::npos) return parts;
-    s.remove_prefix(at + 1);
-  }
 }
 
 // "h1,h2,h3,h4,p1,p2" exactly.

@@ -38,13 +38,7 @@ void receiver::on_packet(const packet& p, time_point now) {
       if (expected_ == 1) resend_control(now);  // our ACK 0 was lost
       return;
     }
-    transfer_params accepted = params_;
-    accepted.blksize = default_blksize;
-    accepted.windowsize = 1;
-    std::error_code ec;
-    apply_oack(requested_, o->options, accepted, ec);
-    if (ec) return fail(ec);
-    params_ = accepted;
+    if (!take_oack(requested_, *o)) return;
     phase_ = phase::data;
     progress();
     control_.clear();

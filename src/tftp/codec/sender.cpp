@@ -50,13 +50,7 @@ void sender::on_packet(const packet& p, time_point now) {
   if (const auto* o = std::get_if<oack_packet>(&p)) {
     if (!client_) return fail(error::unexpected_packet);
     if (phase_ == phase::data) return;  // a retransmitted OACK: our DATA answers it
-    transfer_params accepted = params_;
-    accepted.blksize = default_blksize;
-    accepted.windowsize = 1;
-    std::error_code ec;
-    apply_oack(requested_, o->options, accepted, ec);
-    if (ec) return fail(ec);
-    params_ = accepted;
+    if (!take_oack(requested_, *o)) return;
     return start_data(now);
   }
   fail(error::unexpected_packet);  // requests and DATA have no place here

@@ -85,4 +85,18 @@ void transfer::fail(std::error_code ec) {
   error_pending_ = true;
 }
 
+bool transfer::take_oack(const std::vector<option>& requested, const oack_packet& oack) {
+  transfer_params accepted = params_;
+  accepted.blksize = default_blksize;
+  accepted.windowsize = 1;
+  std::error_code ec;
+  apply_oack(requested, oack.options, accepted, ec);
+  if (ec) {
+    fail(ec);
+    return false;
+  }
+  params_ = accepted;
+  return true;
+}
+
 }  // namespace l7::tftp

@@ -84,6 +84,10 @@ class transfer {
   void linger(bool on) { lingering_ = on; }
   // Ends the transfer with an ERROR to the peer carrying wire_code_for(ec).
   void fail(std::error_code ec);
+  // The client's reading of an OACK to its `requested` options (RFC 2347 §3): options it
+  // leaves out fall back to their defaults. False (and the transfer failed) when the OACK
+  // answers something that was not asked for.
+  bool take_oack(const std::vector<option>& requested, const oack_packet& oack);
 
   transfer_params params_;
   std::uint64_t bytes_ = 0;
