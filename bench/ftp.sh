@@ -2,14 +2,15 @@
 # FTP: l7 vs Debian's vsftpd, same client (curl) and same files, on loopback.
 # Scenarios: RETR of a SIZE_MB file (sendfile on both), STOR of the same file (l7 twice: with
 # sync_uploads = true, its default, which fdatasyncs before 226, and false, like vsftpd), and
-# LOGINS simultaneous anonymous logins (bench/ftp_logins.py). Each runs ROUNDS times, the
-# servers alternating; medians and ours/theirs (for times: theirs/ours, so > 1 means l7 wins).
+# LOGINS anonymous logins (bench/ftp_logins.py), all at once and then 30 at a time. All three
+# servers run side by side; each scenario runs ROUNDS times with the servers alternating.
+# Prints medians and ours/theirs (for times: theirs/ours, so > 1 means l7 wins).
 # vsftpd must run as root (it chroots anonymous sessions).
-# Env: SIZE_MB (1024), ROUNDS (3), LOGINS (300). Usage: bench/ftp.sh path/to/l7
+# Env: SIZE_MB (1024), ROUNDS (5), LOGINS (300). Usage: bench/ftp.sh path/to/l7
 set -euo pipefail
 l7=$(realpath "${1:?usage: bench/ftp.sh path/to/l7}")
 size_mb=${SIZE_MB:-1024}
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 logins=${LOGINS:-300}
 here=$(cd "$(dirname "$0")" && pwd)
 vsftpd=$(command -v vsftpd || echo /usr/sbin/vsftpd)
@@ -87,31 +88,49 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 mibs() { awk -v s="$1" -v m="$size_mb" 'BEGIN {printf "%.0f", m / s}'; }
 
 declare -A t
-for ((r = 0; r < rounds; r++)); do
-  start_l7 true
+start_l7 true
+sync_port=$l7_port
+start_l7 false
+start_vsftpd
+logins_in_waves() {  # PORT: LOGINS logins in waves of 30 at a time; prints the total seconds
+  local total=0 n=$((logins / 30)) out
+  for ((w = 0; w < n; w++)); do
+    out=$(python3 "$here/ftp_logins.py" "$1" 30 anonymous x)
+    total=$(awk -v a="$total" -v b="${out% *}" 'BEGIN {print a + b}')
+  done
+  echo "$total"
+}
+burst() {  # PORT NAME: LOGINS logins at once; prints seconds, warns about failed ones
+  python3 "$here/ftp_logins.py" "$1" "$logins" anonymous x |
+    awk -v n="$logins" -v who="$2" '{print $1; if ($2 != n) print who ": only " $2 " of " n " logins done within 30 s" > "/dev/stderr"}'
+}
+for ((r = 0; r < rounds; r++)); do  # the servers alternate within each round
   t[l7_retr]+="$(seconds curl -s -o /dev/null "ftp://127.0.0.1:$l7_port/big.bin") "
-  t[l7_stor_sync]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$l7_port/up.bin") "
-  rm -f "$work/data/home/bench/up.bin"
-  t[l7_logins]+="$(python3 "$here/ftp_logins.py" "$l7_port" "$logins" anonymous x | awk '{print $1; if ($2 != '"$logins"') print "l7: only " $2 " logins succeeded" > "/dev/stderr"}') "
-  stop "$l7_pid"
-  start_l7 false
+  t[vs_retr]+="$(seconds curl -s -o /dev/null "ftp://127.0.0.1:$vs_port/big.bin") "
+done
+for ((r = 0; r < rounds; r++)); do
   t[l7_stor]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$l7_port/up.bin") "
   rm -f "$work/data/home/bench/up.bin"
-  stop "$l7_pid"
-  start_vsftpd
-  t[vs_retr]+="$(seconds curl -s -o /dev/null "ftp://127.0.0.1:$vs_port/big.bin") "
   t[vs_stor]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://127.0.0.1:$vs_port/up/up.bin") "
   rm -f "$work/vs/up/up.bin"
-  t[vs_logins]+="$(python3 "$here/ftp_logins.py" "$vs_port" "$logins" anonymous x | awk '{print $1; if ($2 != '"$logins"') print "vsftpd: only " $2 " logins succeeded" > "/dev/stderr"}') "
-  stop "$vs_pid"
+  t[l7_stor_sync]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$sync_port/up.bin") "
+  rm -f "$work/data/home/bench/up.bin"
+done
+for ((r = 0; r < rounds; r++)); do
+  t[l7_logins]+="$(burst "$l7_port" l7) "
+  t[vs_logins]+="$(burst "$vs_port" vsftpd) "
+  t[l7_waves]+="$(logins_in_waves "$l7_port") "
+  t[vs_waves]+="$(logins_in_waves "$vs_port") "
 done
 m() { tr ' ' '\n' <<<"${t[$1]}" | grep . | median; }
-printf 'ftp RETR %d MiB: l7 %s MiB/s vsftpd %s MiB/s ratio %.2f\n' "$size_mb" "$(mibs "$(m l7_retr)")" \
-  "$(mibs "$(m vs_retr)")" "$(awk -v a="$(m l7_retr)" -v b="$(m vs_retr)" 'BEGIN {print b / a}')"
-printf 'ftp STOR %d MiB (sync_uploads=false): l7 %s MiB/s vsftpd %s MiB/s ratio %.2f\n' "$size_mb" \
-  "$(mibs "$(m l7_stor)")" "$(mibs "$(m vs_stor)")" "$(awk -v a="$(m l7_stor)" -v b="$(m vs_stor)" 'BEGIN {print b / a}')"
-printf 'ftp STOR %d MiB (sync_uploads=true, fdatasync before 226): l7 %s MiB/s vsftpd (no sync) %s MiB/s ratio %.2f\n' \
-  "$size_mb" "$(mibs "$(m l7_stor_sync)")" "$(mibs "$(m vs_stor)")" \
-  "$(awk -v a="$(m l7_stor_sync)" -v b="$(m vs_stor)" 'BEGIN {print b / a}')"
-printf 'ftp %d simultaneous logins: l7 %.3f s vsftpd %.3f s ratio %.2f\n' "$logins" "$(m l7_logins)" \
-  "$(m vs_logins)" "$(awk -v a="$(m l7_logins)" -v b="$(m vs_logins)" 'BEGIN {print b / a}')"
+ratio() { awk -v a="$(m "$1")" -v b="$(m "$2")" 'BEGIN {printf "%.2f", b / a}'; }
+printf 'ftp RETR %d MiB: l7 %s MiB/s vsftpd %s MiB/s ratio %s\n' "$size_mb" "$(mibs "$(m l7_retr)")" \
+  "$(mibs "$(m vs_retr)")" "$(ratio l7_retr vs_retr)"
+printf 'ftp STOR %d MiB (sync_uploads=false): l7 %s MiB/s vsftpd %s MiB/s ratio %s\n' "$size_mb" \
+  "$(mibs "$(m l7_stor)")" "$(mibs "$(m vs_stor)")" "$(ratio l7_stor vs_stor)"
+printf 'ftp STOR %d MiB (sync_uploads=true, fdatasync before 226): l7 %s MiB/s vsftpd (no sync) %s MiB/s ratio %s\n' \
+  "$size_mb" "$(mibs "$(m l7_stor_sync)")" "$(mibs "$(m vs_stor)")" "$(ratio l7_stor_sync vs_stor)"
+printf 'ftp %d simultaneous logins: l7 %.3f s vsftpd %.3f s ratio %s\n' "$logins" "$(m l7_logins)" \
+  "$(m vs_logins)" "$(ratio l7_logins vs_logins)"
+printf 'ftp %d logins, 30 at a time: l7 %.3f s vsftpd %.3f s ratio %s\n' "$logins" "$(m l7_waves)" \
+  "$(m vs_waves)" "$(ratio l7_waves vs_waves)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """N simultaneous FTP logins: opens N control connections at once, each reads the 220, logs in
-(USER/PASS) and QUITs; prints the wall time for all of them and how many succeeded.
-Usage: ftp_logins.py PORT N USER PASSWORD"""
+(USER/PASS) and QUITs; prints the wall time for all of them and how many succeeded. A login not done within TIMEOUT
+seconds (default 30) counts as failed.
+Usage: ftp_logins.py PORT N USER PASSWORD [TIMEOUT]"""
 
 import socket
 import sys
@@ -9,6 +10,7 @@ import threading
 import time
 
 port, count, user, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+timeout = float(sys.argv[5]) if len(sys.argv) > 5 else 30.0
 ok = []
 barrier = threading.Barrier(count)
 
@@ -23,7 +25,7 @@ def reply(f):
 def login():
     barrier.wait()
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
             f = s.makefile("rb")
             if reply(f) != b"220":
                 return

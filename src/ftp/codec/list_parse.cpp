@@ -207,7 +207,9 @@ std::optional<listed_entry> parse_list_line(std::string_view line, std::int64_t 
         f.name.erase(arrow);
       }
     }
-    if (f.name.empty()) return std::nullopt;
+    // A name of spaces alone cannot be told from the column gap (fuzzer finding): refused, as
+    // it already was for regular files.
+    if (f.name.find_first_not_of(' ') == std::string::npos) return std::nullopt;
     return e;
   }
   return std::nullopt;

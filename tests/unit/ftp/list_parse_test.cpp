@@ -207,3 +207,15 @@ TEST(ftp_list_parse, round_trip_with_formatter) {
 
 }  // namespace
 }  // namespace l7::ftp
+
+namespace l7::ftp {
+namespace {
+// Fuzzer finding: a symlink whose name is only spaces could not be written back; it is refused
+// like a regular file with such a name.
+TEST(ftp_list_parse, names_of_spaces_alone_are_refused) {
+  EXPECT_FALSE(parse_list_line("lrwxrwxrwx 1 0 0 7 Mar 3 2019   -> target", 0));
+  EXPECT_FALSE(parse_list_line("-rw-r--r-- 1 0 0 7 Mar 3 2019   ", 0));
+  EXPECT_TRUE(parse_list_line("lrwxrwxrwx 1 0 0 7 Mar 3 2019 a -> target", 0));
+}
+}  // namespace
+}  // namespace l7::ftp
