@@ -7,8 +7,8 @@
 //
 // Files: session.cpp (loop, replies, dispatch), session_login.cpp (USER, PASS, AUTH, PBSZ,
 // PROT, FEAT, OPTS, ...), session_files.cpp (paths, directories, SIZE, MDTM, MLST, STAT,
-// SITE), session_transfer.cpp (data connection setup, RETR, STOR, APPE, STOU, LIST, NLST,
-// MLSD, ABOR).
+// SITE), session_data.cpp (PASV, EPSV, PORT, EPRT, REST, ABOR; bytes over the data
+// connection), session_transfer.cpp (RETR, STOR, APPE, STOU, LIST, NLST, MLSD).
 #pragma once
 
 #include <cstdint>
@@ -88,7 +88,7 @@ class session {
   void cmd_type(std::string_view arg);
   std::string perm_for(file_facts::kind k) const;
 
-  // --- data connections and transfers (session_transfer.cpp)
+  // --- data connections (session_data.cpp) and transfers (session_transfer.cpp)
   void cmd_pasv(bool extended, std::string_view arg);
   void cmd_port(bool extended, std::string_view arg);
   void cmd_rest(std::string_view arg);
