@@ -23,7 +23,7 @@
 #include "ftp/client/mirror.hpp"
 #include "ftp/client/session.hpp"
 #include "ftp/codec/url.hpp"
-#include "http/client/progress.hpp"
+#include "cli/transfer_io.hpp"
 
 namespace l7::cli {
 namespace {
@@ -66,62 +66,6 @@ void check_command(const std::vector<std::string>& words) {
 }
 
 std::string base_name(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
-
-std::error_code errno_code() { return {errno ? errno : EIO, std::generic_category()}; }
-
-// Where a download goes: stdout ("-" or empty) or a file, opened at the first byte (so a
-// refused RETR leaves no empty file), appended to when resuming.
-class local_output {
- public:
-  local_output(std::string path, bool append) : path_(std::move(path)), append_(append) {}
-  ~local_output() { if (file_ && file_ != stdout) std::fclose(file_); }
-  std::error_code write(std::span<const std::byte> bytes) {
-    if (auto ec = open()) return ec;
-    return std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size() ? std::error_code{} : errno_code();
-  }
-  std::error_code finish() {
-    if (auto ec = open()) return ec;
-    return std::fflush(file_) == 0 ? std::error_code{} : errno_code();
-  }
-  std::string name() const { return to_stdout() ? "standard output" : path_; }
-
- private:
-  bool to_stdout() const { return path_.empty() || path_ == "-"; }
-  std::error_code open() {
-    errno = 0;
-    if (!file_) file_ = to_stdout() ? stdout : std::fopen(path_.c_str(), append_ ? "ab" : "wb");
-    return file_ ? std::error_code{} : errno_code();
-  }
-
-  std::string path_;
-  bool append_;
-  std::FILE* file_ = nullptr;
-};
-
-// The progress bar on stderr, only when stderr is a terminal (and -v is not printing there).
-class progress_bar {
- public:
-  explicit progress_bar(bool enabled) : enabled_(enabled) {}
-  void start(std::optional<std::uint64_t> total) {
-    if (!enabled_) return;
-    meter_.start(total, clock::now());
-    drawing_ = true;
-  }
-  void add(std::uint64_t n) {
-    if (!drawing_) return;
-    if (auto line = meter_.advance(n, clock::now())) fmt::print(stderr, "{}", *line);
-  }
-  void finish() {
-    if (drawing_) fmt::print(stderr, "{}", meter_.finish(clock::now()));
-    drawing_ = false;
-  }
-
- private:
-  using clock = http::client::progress_meter::clock;
-  bool enabled_;
-  bool drawing_ = false;
-  http::client::progress_meter meter_;
-};
 
 fc::options session_options(const ftp_args& a, const ftp::url& u) {
   fc::options o;
