@@ -13,6 +13,7 @@ import socket
 import ssl
 import sys
 import time
+import unittest
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -348,6 +349,19 @@ class FtpLimitsTest(ftptest.FtpServerCase):
         self.assertTrue(r.readline().startswith(b"421"))
         self.assertEqual(r.read(), b"")  # then closed
         self.assertLess(time.monotonic() - started, 15)
+
+
+class FtpGracefulStopTest(unittest.TestCase):
+    def test_idle_session_gets_421_on_stop(self):
+        with l7test.l7_server(only=("ftp",), config_text=ftptest.server_config()) as srv:
+            f = ftplib.FTP(timeout=20)
+            f.connect("127.0.0.1", srv.ports["ftp"])
+            f.login()
+            srv.stop()  # SIGTERM: asserts a clean exit within 10 s
+            with self.assertRaises(ftplib.error_temp) as e:
+                f.voidresp()
+            self.assertTrue(str(e.exception).startswith("421"), e.exception)
+            f.close()
 
 
 if __name__ == "__main__":
