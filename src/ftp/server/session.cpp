@@ -50,6 +50,7 @@ session::session(net::worker& w, net::tcp::socket socket, shared_state& shared,
       signal_(w.executor()),
       data_(w.executor()),
       data_deadline_(w.executor(), [this] {
+        data_timed_out_ = true;
         data_.cancel();
         if (data_stream_) data_stream_->close();
       }) {

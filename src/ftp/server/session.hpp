@@ -161,6 +161,7 @@ class session {
   std::uint64_t transferred_ = 0;
   std::string transfer_what_;
   net::deadline data_deadline_;
+  bool data_timed_out_ = false;  // this transfer's data connection stalled past data_timeout
 };
 
 }  // namespace l7::ftp::server

@@ -43,6 +43,7 @@ bool is_glob(std::string_view s) { return s.find_first_of("*?[") != std::string_
 void session::start_transfer(net::awaitable<void> work) {
   transferring_ = true;
   abort_requested_ = false;
+  data_timed_out_ = false;
   transferred_ = 0;
   idle_deadline_.disarm();
   asio::co_spawn(worker_.executor(), std::move(work), [this](std::exception_ptr e) {
@@ -104,7 +105,7 @@ void session::finish_transfer(net::stream& data, std::error_code ec, bool local_
       reply(451, "Local error: " + ec.message() + ".");
   } else if (ec) {
     shared_.log->info("{}: {} failed after {} bytes: {}", remote_text_, transfer_what_, transferred_, ec.message());
-    reply(426, data_deadline_.expired() ? "Data connection timed out; transfer aborted."
+    reply(426, data_timed_out_ ? "Data connection timed out; transfer aborted."
                                         : "Connection closed; transfer aborted.");
   } else {
     reply(226, "Transfer complete.");

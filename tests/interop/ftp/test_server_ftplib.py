@@ -340,6 +340,20 @@ class FtpLimitsTest(ftptest.FtpServerCase):
                 time.sleep(0.1)
         d.quit()
 
+    def test_stalled_download_times_out_with_426(self):
+        self.server.write_public("stall.bin", b"\0" * (64 * 1024 * 1024))
+        f = ftplib.FTP(timeout=20)
+        f.connect("127.0.0.1", self.ftp_port)
+        self.addCleanup(f.close)
+        f.login()
+        f.voidcmd("TYPE I")
+        conn = f.transfercmd("RETR stall.bin")  # ... and never read: the buffers fill, then stall
+        self.addCleanup(conn.close)
+        with self.assertRaises(ftplib.error_temp) as e:
+            f.voidresp()
+        self.assertIn("timed out", str(e.exception))
+        self.assertTrue(str(e.exception).startswith("426"), e.exception)
+
     def test_idle_timeout_sends_421(self):
         s = l7test.connect(self.ftp_port)
         self.addCleanup(s.close)
