@@ -109,7 +109,7 @@ class session {
   net::awaitable<std::error_code> receive_file(net::stream& data, int fd, bool& local);
   net::awaitable<std::error_code> send_bytes(net::stream& data, std::string_view bytes);
   // The transfer's final reply (226, or 426/451/452, or 426 + 226 after ABOR).
-  void finish_transfer(net::stream& data, std::error_code ec, bool local_error);
+  void finish_transfer(std::error_code ec, bool local_error);
 
   net::worker& worker_;
   shared_state& shared_;

@@ -92,8 +92,7 @@ net::awaitable<std::unique_ptr<net::stream>> session::open_data(std::string prel
   co_return data;
 }
 
-void session::finish_transfer(net::stream& data, std::error_code ec, bool local_error) {
-  (void)data;
+void session::finish_transfer(std::error_code ec, bool local_error) {
   data_deadline_.disarm();
   if (abort_requested_) {
     reply(426, "Connection closed; transfer aborted.");
@@ -149,7 +148,7 @@ net::awaitable<void> session::retr_body(app::unique_fd fd, std::uint64_t offset,
   }
   if (!ec) co_await data->graceful_close();
   data_stream_ = nullptr;
-  finish_transfer(*data, ec, local);
+  finish_transfer(ec, local);
 }
 
 net::awaitable<void> session::store_body(app::unique_fd fd, std::string name, bool unique) {
@@ -166,7 +165,7 @@ net::awaitable<void> session::store_body(app::unique_fd fd, std::string name, bo
   if (!ec) co_await data->graceful_close();
   data_stream_ = nullptr;
   if (!ec) shared_.log->info("{}: {} stored {} ({} bytes)", remote_text_, user_, name, transferred_);
-  finish_transfer(*data, ec, local);
+  finish_transfer(ec, local);
 }
 
 net::awaitable<void> session::list_body(std::string text, std::string what) {
@@ -177,7 +176,7 @@ net::awaitable<void> session::list_body(std::string text, std::string what) {
   auto ec = co_await send_bytes(*data, text);
   if (!ec) co_await data->graceful_close();
   data_stream_ = nullptr;
-  finish_transfer(*data, ec, false);
+  finish_transfer(ec, false);
 }
 
 net::awaitable<void> session::cmd_retr(std::string_view arg) {
