@@ -62,6 +62,13 @@ class FtpServerCase(l7test.ServerCase):
         with open(os.path.join(self.home, rel), "rb") as f:
             return f.read()
 
+    @staticmethod
+    def write(path, data):
+        """Writes bytes to a local file (its directories must exist)."""
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
     def tmpdir(self):
         d = tempfile.mkdtemp(prefix="l7-ftp-")
         self.addCleanup(lambda: subprocess.run(["rm", "-rf", d]))

@@ -36,8 +36,7 @@ class EndToEnd(ftptest.FtpServerCase):
         d = self.tmpdir()
         src = os.path.join(d, "up.bin")
         data = os.urandom(1500000)
-        with open(src, "wb") as f:
-            f.write(data)
+        self.write(src, data)
         url = "ftp://%s:%s@127.0.0.1:%d/" % (USER, PASSWORD, self.ftp_port)
         r = self.ftp("--tls", "-k", "-v", "put", src, "up.bin", url=url)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -59,10 +58,8 @@ class EndToEnd(ftptest.FtpServerCase):
             self.assertEqual(f.read(), self.big)
         src = os.path.join(d, "part.bin")
         data = os.urandom(400000)
-        with open(os.path.join(self.home, "part.bin"), "wb") as f:
-            f.write(data[:150000])  # an upload cut short earlier
-        with open(src, "wb") as f:
-            f.write(data)
+        self.write(os.path.join(self.home, "part.bin"), data[:150000])  # an upload cut short earlier
+        self.write(src, data)
         url = "ftp://%s:%s@127.0.0.1:%d/" % (USER, PASSWORD, self.ftp_port)
         r = self.ftp("-c", "put", src, "part.bin", url=url)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -69,8 +69,7 @@ class CurlTest(PeerCase):
     def test_resume_a_download(self):
         d = self.tmpdir()
         part = os.path.join(d, "big.bin")
-        with open(part, "wb") as f:
-            f.write(self.big[:123457])
+        self.write(part, self.big[:123457])
         r = self.curl("-C", "-", "-o", part, self.url("/big.bin"))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.read(part), self.big)
@@ -79,8 +78,7 @@ class CurlTest(PeerCase):
         d = self.tmpdir()
         src = os.path.join(d, "up.bin")
         data = os.urandom(700000)
-        with open(src, "wb") as f:
-            f.write(data)
+        self.write(src, data)
         r = self.curl("--ftp-create-dirs", "-T", src, self.url("/new/deeper/up.bin", user=True))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.home_file("new/deeper/up.bin"), data)
@@ -108,8 +106,7 @@ class CurlTest(PeerCase):
         d = self.tmpdir()
         src = os.path.join(d, "secure.bin")
         data = os.urandom(300000)
-        with open(src, "wb") as f:
-            f.write(data)
+        self.write(src, data)
         r = self.curl("-k", "--ssl-reqd", "-T", src, self.url("/secure.bin", user=True))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.home_file("secure.bin"), data)
@@ -139,10 +136,8 @@ class LftpTest(PeerCase):
         d = self.tmpdir()
         os.makedirs(os.path.join(d, "tree/x"))
         payload = os.urandom(200000)
-        with open(os.path.join(d, "tree/x/p.bin"), "wb") as f:
-            f.write(payload)
-        with open(os.path.join(d, "tree/top.txt"), "wb") as f:
-            f.write(b"top\n")
+        self.write(os.path.join(d, "tree/x/p.bin"), payload)
+        self.write(os.path.join(d, "tree/top.txt"), b"top\n")
         r = self.lftp("mirror -R %s/tree /tree; cls -1 /tree" % d, user=True, tls=True)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.home_file("tree/x/p.bin"), payload)
@@ -151,8 +146,7 @@ class LftpTest(PeerCase):
     def test_get_resume_and_ls_over_tls(self):
         d = self.tmpdir()
         dest = os.path.join(d, "big.bin")
-        with open(dest, "wb") as f:
-            f.write(self.big[:777777])
+        self.write(dest, self.big[:777777])
         r = self.lftp("lcd %s; get -c /big.bin; ls /" % d, tls=True)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.read(dest), self.big)
@@ -178,8 +172,7 @@ class TnftpTest(PeerCase):
         d = self.tmpdir()
         src = os.path.join(d, "src.bin")
         data = os.urandom(100000)
-        with open(src, "wb") as f:
-            f.write(data)
+        self.write(src, data)
         r = self.tnftp(["user %s %s" % (USER, PASSWORD), "binary", "put %s tn.bin" % src, "ls"], host="::1")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(self.home_file("tn.bin"), data)
