@@ -98,6 +98,9 @@ struct config {
                          std::string_view def) const;
   bool get_bool(std::string_view section, std::string_view key, bool def) const;
   std::int64_t get_int(std::string_view section, std::string_view key, std::int64_t def) const;
+  // The same, refused unless lo <= value <= hi ("section.key: expected an integer lo..hi").
+  std::int64_t get_int(std::string_view section, std::string_view key, std::int64_t def,
+                       std::int64_t lo, std::int64_t hi) const;
   // An array of strings (a single string is taken as a one-element array).
   std::vector<std::string> get_string_list(std::string_view section, std::string_view key,
                                            const std::vector<std::string>& def) const;

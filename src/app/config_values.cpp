@@ -103,6 +103,13 @@ std::int64_t config::get_int(std::string_view section, std::string_view key,
   return i->get();
 }
 
+std::int64_t config::get_int(std::string_view section, std::string_view key, std::int64_t def,
+                             std::int64_t lo, std::int64_t hi) const {
+  const auto v = get_int(section, key, def);
+  if (v < lo || v > hi) type_error(section, key, fmt::format("an integer {}..{}", lo, hi));
+  return v;
+}
+
 std::chrono::milliseconds config::get_duration(std::string_view section, std::string_view key,
                                                std::chrono::milliseconds def) const {
   const auto* n = find_value(*this, section, key);

@@ -33,10 +33,7 @@ ip_acl acl(const app::config& cfg, std::string_view key, const std::vector<std::
 }
 
 std::uint32_t u32(const app::config& cfg, std::string_view key, std::uint32_t def) {
-  const auto v = cfg.get_int(sec, key, def);
-  if (v < 0 || v > 0x7fffffff)
-    throw app::config_error(fmt::format("dns.{}: expected a number 0..2147483647", key));
-  return static_cast<std::uint32_t>(v);
+  return static_cast<std::uint32_t>(cfg.get_int(sec, key, def, 0, 0x7fffffff));
 }
 
 }  // namespace

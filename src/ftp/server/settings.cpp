@@ -28,12 +28,9 @@ settings load_settings(const app::config& cfg, bool trace) {
   s.idle_timeout = cfg.get_duration("ftp", "idle_timeout", s.idle_timeout);
   s.data_timeout = cfg.get_duration("ftp", "data_timeout", s.data_timeout);
   s.login_delay = cfg.get_duration("ftp", "login_delay", s.login_delay);
-  auto failures = cfg.get_int("ftp", "max_login_failures", s.max_login_failures);
-  if (failures < 1 || failures > 100) throw app::config_error("ftp.max_login_failures: expected 1..100");
-  s.max_login_failures = static_cast<unsigned>(failures);
-  auto per_ip = cfg.get_int("ftp", "max_per_ip", static_cast<std::int64_t>(s.max_per_ip));
-  if (per_ip < 0) throw app::config_error("ftp.max_per_ip: expected 0 (no limit) or more");
-  s.max_per_ip = static_cast<std::size_t>(per_ip);
+  s.max_login_failures = static_cast<unsigned>(cfg.get_int("ftp", "max_login_failures", s.max_login_failures, 1, 100));
+  s.max_per_ip = static_cast<std::size_t>(
+      cfg.get_int("ftp", "max_per_ip", static_cast<std::int64_t>(s.max_per_ip), 0, 1'000'000));
   s.require_tls_login = cfg.get_bool("ftp", "require_tls_login", s.require_tls_login);
   s.require_tls_session_reuse = cfg.get_bool("ftp", "require_tls_session_reuse", s.require_tls_session_reuse);
   s.sync_uploads = cfg.get_bool("ftp", "sync_uploads", s.sync_uploads);

@@ -20,10 +20,7 @@ settings load_settings(const app::config& cfg, bool trace) {
   s.pong_timeout = cfg.get_duration(sec, "pong_timeout", s.pong_timeout);
   s.close_timeout = cfg.get_duration(sec, "close_timeout", s.close_timeout);
   s.deflate.enabled = cfg.get_bool(sec, "deflate", s.deflate.enabled);
-  auto bits = cfg.get_int(sec, "deflate_window_bits", s.deflate.max_window_bits);
-  if (bits < 9 || bits > 15)
-    throw app::config_error("websocket.deflate_window_bits: must be 9..15");
-  s.deflate.max_window_bits = static_cast<int>(bits);
+  s.deflate.max_window_bits = static_cast<int>(cfg.get_int(sec, "deflate_window_bits", s.deflate.max_window_bits, 9, 15));
   s.deflate.server_no_context_takeover =
       cfg.get_bool(sec, "deflate_no_context_takeover", s.deflate.server_no_context_takeover);
   s.deflate_threshold = cfg.get_size(sec, "deflate_threshold", s.deflate_threshold);
