@@ -3,6 +3,7 @@
 // what a link points at.
 #pragma once
 
+#include <cerrno>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -18,6 +19,12 @@ std::optional<file_facts> facts_of(const std::filesystem::path& p, std::string n
 // The entries of `dir` sorted by name ("." and ".." left out); names starting with '.' only
 // when `hidden`. Entries that vanish while listing are skipped.
 std::vector<file_facts> list_directory(const std::filesystem::path& dir, bool hidden, std::error_code& ec);
+
+// errno as an error code, right after a failed system call.
+inline std::error_code last_errno() { return {errno, std::generic_category()}; }
+
+// Reads and writes that go through user space (TLS, TYPE A, uploads) move this much at a time.
+inline constexpr std::size_t io_chunk = 256 * 1024;
 
 // The reply text for a filesystem or jail error: "No such file or directory." etc.
 std::string describe_fs_error(std::error_code ec);

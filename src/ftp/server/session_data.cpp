@@ -10,6 +10,7 @@
 
 #include "ftp/codec/ascii.hpp"
 #include "ftp/codec/host_port.hpp"
+#include "ftp/server/fs_facts.hpp"
 #include "ftp/server/service.hpp"
 #include "ftp/server/session.hpp"
 
@@ -17,11 +18,7 @@ namespace l7::ftp::server {
 
 namespace {
 
-constexpr std::size_t chunk = 256 * 1024;  // reads of uploads
-
 bool local_is_v4(const net::tcp::endpoint& e) { return net::to_ip(e.address()).unmapped().is_v4(); }
-
-std::error_code last_error() { return {errno, std::generic_category()}; }
 
 }  // namespace
 
@@ -131,7 +128,7 @@ net::awaitable<std::error_code> session::send_file(net::stream& data, int fd, st
       continue;
     }
     // Socket errors end the transfer as a network failure; file errors are local ones.
-    ec = last_error();
+    ec = last_errno();
     local = !(errno == EPIPE || errno == ECONNRESET || errno == EBADF || errno == ENOTCONN);
     co_return ec;
   }
@@ -139,7 +136,7 @@ net::awaitable<std::error_code> session::send_file(net::stream& data, int fd, st
 }
 
 net::awaitable<std::error_code> session::receive_file(net::stream& data, int fd, bool& local) {
-  std::string buf(chunk, '\0'), converted;
+  std::string buf(io_chunk, '\0'), converted;
   ascii_from_network from_network;
   for (;;) {
     data_deadline_.expires_after(shared_.config.data_timeout);
@@ -158,7 +155,7 @@ net::awaitable<std::error_code> session::receive_file(net::stream& data, int fd,
         if (w < 0 && errno == EINTR) continue;
         if (w < 0) {
           local = true;
-          co_return last_error();
+          co_return last_errno();
         }
         in.remove_prefix(static_cast<std::size_t>(w));
       }
@@ -173,13 +170,13 @@ net::awaitable<std::error_code> session::receive_file(net::stream& data, int fd,
     from_network.finish(converted);
     if (!converted.empty() && ::write(fd, converted.data(), converted.size()) < 0) {
       local = true;
-      co_return last_error();
+      co_return last_errno();
     }
   }
   // 226 promises the file arrived: with sync_uploads it is on disk before we say so.
   if (shared_.config.sync_uploads && ::fdatasync(fd) != 0) {
     local = true;
-    co_return last_error();
+    co_return last_errno();
   }
   co_return std::error_code{};
 }

@@ -36,7 +36,7 @@ std::optional<app::resolved_path> session::resolve(std::string_view arg, bool mu
   if (must_exist) {
     struct ::stat st {};
     if (::lstat(r->fs_path.c_str(), &st) != 0) {
-      reply(550, describe_fs_error(std::error_code(errno, std::generic_category())));
+      reply(550, describe_fs_error(last_errno()));
       return std::nullopt;
     }
   }
@@ -72,7 +72,7 @@ void session::cmd_mkd(std::string_view arg) {
   auto r = resolve(arg, false);
   if (!r) return;
   if (::mkdir(r->fs_path.c_str(), 0755) != 0)
-    return reply(550, describe_fs_error(std::error_code(errno, std::generic_category())));
+    return reply(550, describe_fs_error(last_errno()));
   reply(257, quote_pathname(r->client_path) + " created.");
 }
 
@@ -82,7 +82,7 @@ void session::cmd_rmd(std::string_view arg) {
   if (!r) return;
   if (r->client_path == "/") return reply(550, "Permission denied: that is your root.");
   if (::rmdir(r->fs_path.c_str()) != 0)
-    return reply(550, describe_fs_error(std::error_code(errno, std::generic_category())));
+    return reply(550, describe_fs_error(last_errno()));
   reply(250, "Directory removed.");
 }
 
@@ -93,7 +93,7 @@ void session::cmd_dele(std::string_view arg) {
   struct ::stat st {};
   if (::lstat(r->fs_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return reply(550, "Is a directory: use RMD.");
   if (::unlink(r->fs_path.c_str()) != 0)
-    return reply(550, describe_fs_error(std::error_code(errno, std::generic_category())));
+    return reply(550, describe_fs_error(last_errno()));
   reply(250, "File deleted.");
 }
 
@@ -116,7 +116,7 @@ void session::cmd_rnto(std::string_view arg) {
   auto to = resolve(arg, false);
   if (!to) return;
   if (std::rename(from->fs_path.c_str(), to->fs_path.c_str()) != 0)
-    return reply(550, describe_fs_error(std::error_code(errno, std::generic_category())));
+    return reply(550, describe_fs_error(last_errno()));
   reply(250, "Rename successful.");
 }
 
@@ -203,7 +203,7 @@ void session::cmd_site(std::string_view arg) {
   auto r = resolve(rest.substr(sp + 1));
   if (!r) return;
   if (::chmod(r->fs_path.c_str(), mode) != 0)
-    return reply(550, describe_fs_error(std::error_code(errno, std::generic_category())));
+    return reply(550, describe_fs_error(last_errno()));
   reply(200, "SITE CHMOD command ok.");
 }
 

@@ -21,10 +21,6 @@ namespace l7::ftp::server {
 
 namespace {
 
-constexpr std::size_t chunk = 256 * 1024;
-
-std::error_code last_error() { return {errno, std::generic_category()}; }
-
 // LIST/NLST arguments may start with ls options ("-la"); 'a' shows dot files.
 std::string_view strip_list_options(std::string_view arg, bool& hidden) {
   while (arg.starts_with('-')) {
@@ -127,13 +123,13 @@ net::awaitable<void> session::retr_body(app::unique_fd fd, std::uint64_t offset,
     ec = co_await send_file(*data, fd.get(), offset, size, local);
   } else {
     // TLS or TYPE A: through user space.
-    std::string raw(chunk, '\0'), converted;
+    std::string raw(io_chunk, '\0'), converted;
     std::uint64_t off = offset;
     while (!ec && off < size) {
-      auto n = ::pread(fd.get(), raw.data(), std::min<std::uint64_t>(chunk, size - off), static_cast<off_t>(off));
+      auto n = ::pread(fd.get(), raw.data(), std::min<std::uint64_t>(io_chunk, size - off), static_cast<off_t>(off));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        if (n < 0) ec = last_error(), local = true;
+        if (n < 0) ec = last_errno(), local = true;
         break;
       }
       off += static_cast<std::uint64_t>(n);
@@ -159,7 +155,7 @@ net::awaitable<void> session::store_body(app::unique_fd fd, std::string name, bo
   bool local = false;
   auto ec = co_await receive_file(*data, fd.get(), local);
   if (!local && ::close(fd.release()) != 0) {  // NFS and quota errors may show up only here
-    ec = last_error();
+    ec = last_errno();
     local = true;
   }
   if (!ec) co_await data->graceful_close();
@@ -250,7 +246,7 @@ net::awaitable<void> session::cmd_store(std::string_view arg, upload how) {
     // REST + STOR resumes an upload: what was there past the offset is replaced.
     if (::ftruncate(fd->get(), static_cast<off_t>(offset)) != 0 ||
         ::lseek(fd->get(), static_cast<off_t>(offset), SEEK_SET) < 0) {
-      reply(451, "Could not resume at " + std::to_string(offset) + ": " + last_error().message() + ".");
+      reply(451, "Could not resume at " + std::to_string(offset) + ": " + last_errno().message() + ".");
       co_return;
     }
   }
