@@ -31,7 +31,6 @@ class data_channel {
   void set_active(net::tcp::endpoint peer);
 
   bool ready() const { return acceptor_.has_value() || active_.has_value(); }
-  bool passive() const { return acceptor_.has_value(); }
 
   // Opens the data connection: accepts from `peer` (passive) or connects to the active
   // address from `local`'s address. The setup is used up either way. Fails with timed_out

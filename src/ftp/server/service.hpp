@@ -63,8 +63,6 @@ class service {
   void serve(net::worker& w, net::tcp::acceptor acceptor, const std::string& name,
              std::shared_ptr<asio::ssl::context> tls, bool implicit_tls, std::size_t max_connections);
 
-  shared_state& shared() { return *shared_; }
-
  private:
   std::unique_ptr<shared_state> shared_;
 };
