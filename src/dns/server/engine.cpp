@@ -58,8 +58,15 @@ message engine::response_for(const message& query) const {
   r.hdr.id = query.hdr.id;
   r.hdr.qr = true;
   r.hdr.opcode = query.hdr.opcode;
-  r.hdr.rd = query.hdr.rd;
-  r.hdr.cd = query.hdr.cd;
+  // RD is copied (RFC 1035 §4.1.1) and so is CD (RFC 4035 §3.2.2, RFC 6840 §5.9), but only
+  // for QUERY: the header bits are defined per opcode (RFC 6895 §2), so a response to any
+  // other opcode carries none of RD, CD, RA, AA, TC, AD or Z. AA, TC, Z and AD of a query
+  // are never echoed: AA and RA are ours to set, TC only when we truncate, Z must be zero
+  // (RFC 1035 §4.1.1), and AD is left clear because we validate nothing (RFC 4035 §3.2.3).
+  if (query.hdr.opcode == opcode::query) {
+    r.hdr.rd = query.hdr.rd;
+    r.hdr.cd = query.hdr.cd;
+  }
   r.questions = query.questions;
   if (query.opt) {
     r.opt.emplace();

@@ -32,8 +32,9 @@ std::optional<std::vector<std::byte>> formerr_reply(std::span<const std::byte> q
   std::vector<std::byte> out(12, std::byte{0});
   out[0] = q[0];
   out[1] = q[1];
-  // QR, the opcode, RD as sent; RCODE 1.
-  out[2] = std::byte(0x80 | (flags1 & 0x79));
+  // QR and the opcode as sent, RD too for QUERY (the only opcode that defines it); RCODE 1.
+  const bool is_query = (flags1 & 0x78) == 0;
+  out[2] = std::byte(0x80 | (flags1 & (is_query ? 0x79 : 0x78)));
   out[3] = std::byte{rcode::formerr};
   return out;
 }

@@ -313,6 +313,45 @@ class Authoritative(dnstest.DnsCase):
         self.assertIn("BADVERS, retrying with EDNS version 0", a.text)
         self.assertEqual(a.rdatas("A"), ["192.0.2.1"])
 
+    # -- header flags (RFC 1035 §4.1.1, RFC 4035 §3.2, RFC 6840 §5.7-5.9, RFC 6895 §2)
+
+    def test_other_opcodes_notimp_without_query_flags(self):
+        print("opcodes other than QUERY, every header flag set: NOTIMP, opcode echoed, no RD/RA/AA/TC/AD/CD/Z")
+        every = ("+aaflag", "+tcflag", "+rec", "+raflag", "+zflag", "+adflag", "+cdflag")
+        for opcode in (1, 2, 4, 5, 6, 15):
+            for extra in ((), ("+tcp",)):
+                a = dig(self.main.port, "+opcode=%d" % opcode, *every, *extra, "www.example.test")
+                self.assertEqual(a.status, "NOTIMP", a.text)
+                self.assertEqual(a.flags, {"qr"}, a.text)
+            # The exact bits, over UDP and TCP: 0x8000 | opcode, and the RCODE.
+            q = bytearray(dnswire.make_query("www.example.test", edns=False, opcode=opcode)[0])
+            q[2] |= 0x07   # AA TC RD
+            q[3] |= 0xF0   # RA Z AD CD
+            for reply in (dnswire.udp_exchange(self.main.port, bytes(q)),
+                          dnswire.tcp_exchange(self.main.port, bytes(q))):
+                self.assertIsNotNone(reply)
+                flags = int.from_bytes(reply[2:4], "big")
+                self.assertEqual(flags, 0x8000 | (opcode << 11) | 4, "opcode %d: %04x" % (opcode, flags))
+
+    def test_query_flags(self):
+        print("QUERY: RD and CD copied, AA ours, TC only when truncated, Z zero, AD never set")
+        for extra in ((), ("+tcp",)):
+            a = dig(self.main.port, "+aaflag", "+tcflag", "+rec", "+raflag", "+zflag", "+adflag",
+                    "+cdflag", *extra, "www.example.test")
+            self.check(a, "NOERROR", ["qr", "aa", "rd", "cd"], ["tc", "ad"])
+            self.assertEqual(a.rdatas("A"), ["192.0.2.1"])
+            a = dig(self.main.port, "+norec", "+nocdflag", "+adflag", *extra, "www.example.test")
+            self.check(a, "NOERROR", ["qr", "aa"], ["rd", "cd", "tc", "ad"])
+        q = bytearray(dnswire.make_query("www.example.test", qid=7)[0])
+        q[2] |= 0x07
+        q[3] |= 0xF0
+        m = dnswire.parse_message(dnswire.udp_exchange(self.main.port, bytes(q)))
+        # QR AA RD, RA (this server recurses for 127.0.0.1), CD; no TC, Z or AD; NOERROR.
+        self.assertEqual(m.flags, 0x8000 | 0x0400 | 0x0100 | 0x0080 | 0x0010, "%04x" % m.flags)
+        m = dnswire.parse_message(dnswire.udp_exchange(self.closed.port, bytes(q)))
+        # The same from a server that recurses for nobody here: no RA.
+        self.assertEqual(m.flags, 0x8000 | 0x0400 | 0x0100 | 0x0010, "%04x" % m.flags)
+
     # -- hosts file and reloads
 
     def test_hosts_file_and_reload(self):

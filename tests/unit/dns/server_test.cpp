@@ -101,6 +101,73 @@ TEST_F(EngineTest, ErrorsBeforeLookup) {
   EXPECT_EQ(ask(ch).full_rcode(), rcode::refused);
 }
 
+// A query with every header bit set (RFC 1035 §4.1.1, RFC 4035 §3.2).
+message all_flags(message q) {
+  q.hdr.aa = q.hdr.tc = q.hdr.rd = q.hdr.ra = q.hdr.z = q.hdr.ad = q.hdr.cd = true;
+  return q;
+}
+
+// The flag bits of an encoded response: byte 2 (QR, opcode, AA, TC, RD) and byte 3 (RA, Z,
+// AD, CD, RCODE).
+std::pair<std::uint8_t, std::uint8_t> wire_flags(const message& r) {
+  std::vector<std::byte> out;
+  encode_response(r, out, 65535);
+  return {std::to_integer<std::uint8_t>(out.at(2)), std::to_integer<std::uint8_t>(out.at(3))};
+}
+
+TEST_F(EngineTest, OtherOpcodesGetNotimpWithoutQueryFlags) {
+  // RD, CD, RA, AA, TC, AD and Z are defined for QUERY only (RFC 6895 §2): a response to any
+  // other opcode, known (IQUERY, STATUS, NOTIFY, UPDATE, DSO) or not, carries none of them.
+  for (std::uint8_t op = 1; op <= 15; ++op) {
+    SCOPED_TRACE(static_cast<int>(op));
+    auto q = all_flags(query("www.example.test.", rr_type::a));
+    q.hdr.opcode = op;
+    auto r = ask(q);
+    EXPECT_EQ(r.full_rcode(), rcode::notimp);
+    EXPECT_TRUE(r.hdr.qr);
+    EXPECT_EQ(r.hdr.opcode, op);
+    EXPECT_EQ(r.hdr.id, 4242);
+    auto [b2, b3] = wire_flags(r);
+    EXPECT_EQ(b2, 0x80 | (op << 3)) << "only QR and the opcode";
+    EXPECT_EQ(b3, rcode::notimp) << "no RA, Z, AD or CD";
+  }
+}
+
+TEST_F(EngineTest, QueryFlagsInResponses) {
+  // Authoritative answer to a query with every bit set: RD and CD copied (RFC 1035 §4.1.1,
+  // RFC 4035 §3.2.2), AA ours (we are authoritative), TC clear (it fits), Z zero, AD clear
+  // (nothing validated, RFC 4035 §3.2.3), RA clear (no recursion configured).
+  auto r = ask(all_flags(query("www.example.test.", rr_type::a)));
+  EXPECT_EQ(r.full_rcode(), rcode::noerror);
+  auto [b2, b3] = wire_flags(r);
+  EXPECT_EQ(b2, 0x80 | 0x04 | 0x01) << "QR, AA, RD";
+  EXPECT_EQ(b3, 0x10) << "CD only";
+
+  // The same from the hosts table (its names are ours: AA too).
+  auto h = ask(all_flags(query("box.lan.", rr_type::a)));
+  std::tie(b2, b3) = wire_flags(h);
+  EXPECT_EQ(b2, 0x80 | 0x04 | 0x01) << "QR, AA, RD";
+  EXPECT_EQ(b3, 0x10) << "CD only";
+
+  // RD and CD clear in the query: clear in the response; AA, TC, Z, AD of the query are
+  // never echoed.
+  auto q = query("www.example.test.", rr_type::a);
+  q.hdr.rd = false;
+  q.hdr.tc = q.hdr.z = q.hdr.ad = true;
+  auto plain = ask(q);
+  std::tie(b2, b3) = wire_flags(plain);
+  EXPECT_EQ(b2, 0x80 | 0x04) << "QR, AA";
+  EXPECT_EQ(b3, 0x00);
+
+  // An error answer (REFUSED outside our data, from a client that may not recurse) keeps
+  // RD and CD and sets nothing else.
+  auto refused = ask(all_flags(query("example.org.", rr_type::a)), "192.0.2.9");
+  EXPECT_EQ(refused.full_rcode(), rcode::refused);
+  std::tie(b2, b3) = wire_flags(refused);
+  EXPECT_EQ(b2, 0x80 | 0x01);
+  EXPECT_EQ(b3, 0x10 | rcode::refused);
+}
+
 TEST_F(EngineTest, NoOpenResolver) {
   // Outside our data, from a client not allowed to recurse: REFUSED with EDE 18 (Prohibited).
   auto r = ask(query("example.org.", rr_type::a), "192.0.2.9");
@@ -137,6 +204,10 @@ TEST(Wire, FormerrReply) {
   auto f = formerr_reply(testing::hex("1234 0100 0001 0000 0000 0000 ff"));
   ASSERT_TRUE(f);
   EXPECT_EQ(*f, testing::hex("1234 8101 0000 0000 0000 0000"));
+  // Another opcode (15) with every flag: QR and the opcode only, RD not copied.
+  auto other = formerr_reply(testing::hex("1234 7fff 0001 0000 0000 0000 ff"));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(*other, testing::hex("1234 f801 0000 0000 0000 0000"));
 }
 
 TEST(Wire, EncodeResponseTruncatesToBudget) {
