@@ -2,6 +2,9 @@
 // out as text messages (binary with --binary, all of stdin as one message with --whole);
 // received messages go to stdout, text followed by a newline, binary as raw bytes. At the end
 // of input we close with 1000 (or --close-code) and wait for the server's close.
+// --echo: stdin is not read; every message received is sent back as it came (text as text,
+// binary as binary), so that a test server (an Autobahn-style client suite) can drive us; the
+// connection stays open until the server closes it, or until -n messages were echoed.
 // Exit codes: 0 closed normally (1000, 1001 or no code), 1 usage, 2 could not connect or the
 // handshake failed, 3 closed abnormally (another close code, a protocol error, no close frame).
 #include <sys/stat.h>
@@ -46,6 +49,7 @@ struct ws_args {
   std::size_t fragment = 0;
   std::size_t count = 0;
   bool keep_open = false;
+  bool echo = false;
   int close_code = 1000;
   std::string close_reason;
   bool insecure = false;
@@ -114,7 +118,7 @@ class session {
       fmt::print(stderr, "* connected{}{}\n",
                  conn_->protocol().empty() ? "" : ", subprotocol " + conn_->protocol(),
                  conn_->deflate() ? ", permessage-deflate" : "");
-    start_input();
+    if (!a_.echo) start_input();
     if (!a_.ping_interval.empty())
       asio::co_spawn(io_, ping_loop(duration_arg(a_.ping_interval, "--ping-interval")), asio::detached);
     int code = co_await receive_loop();
@@ -194,9 +198,8 @@ class session {
       auto r = co_await conn_->receive();
       switch (r.what) {
         case wc::received::kind::message:
-          if (r.op == opcode::text) fmt::print("{}\n", r.payload);
-          else std::fwrite(r.payload.data(), 1, r.payload.size(), stdout);
-          std::fflush(stdout);
+          if (a_.echo) echo(r);
+          else print(r);
           if (a_.count > 0 && ++received == a_.count)
             conn_->close(static_cast<std::uint16_t>(a_.close_code), a_.close_reason);
           break;
@@ -211,6 +214,19 @@ class session {
           co_return abnormal;
       }
     }
+  }
+
+  void print(const wc::received& r) {
+    if (r.op == opcode::text) fmt::print("{}\n", r.payload);
+    else std::fwrite(r.payload.data(), 1, r.payload.size(), stdout);
+    std::fflush(stdout);
+  }
+
+  void echo(const wc::received& r) {
+    conn_->send(r.op, as_bytes(r.payload), a_.fragment);
+    if (a_.verbose)
+      fmt::print(stderr, "* echoed {} message of {} bytes\n",
+                 r.op == opcode::text ? "a text" : "a binary", r.payload.size());
   }
 
   void print_pong(const std::string& payload) {
@@ -282,6 +298,9 @@ void add_ws_command(CLI::App& app) {
   cmd->add_option("--fragment", a->fragment, "Split outgoing messages into frames of at most N bytes");
   cmd->add_option("-n,--count", a->count, "Close after receiving N messages");
   cmd->add_flag("--keep-open", a->keep_open, "Do not close at the end of input; wait for the server");
+  cmd->add_flag("--echo", a->echo,
+                "Send every received message back (text as text, binary as binary) instead of "
+                "printing it; stdin is not read. With -n, close after N echoes");
   cmd->add_option("--close-code", a->close_code, "Close code to send (default 1000)");
   cmd->add_option("--close-reason", a->close_reason, "Close reason to send");
   cmd->add_flag("-k,--insecure", a->insecure, "wss: do not verify the server certificate");

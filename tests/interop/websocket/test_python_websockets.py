@@ -370,6 +370,17 @@ class L7WsClientTest(unittest.TestCase):
             rec = srv.record()
         self.assertEqual(rec["close_code"], 1007)
 
+    def test_echo_mode_driven_by_the_server(self):
+        for compression in ("deflate", None):
+            with self.subTest(compression=compression), wstest.PyServer(compression=compression) as srv:
+                args = ["--echo", srv.url("/drive")] + (["--deflate"] if compression else [])
+                p = l7ws(*args, input=b"stdin is ignored\n")
+                self.assertEqual(p.returncode, 0, wstest.describe(p))
+                self.assertEqual(p.stdout, b"")
+                rec = srv.record()
+            self.assertEqual(rec["messages"], wstest.DRIVE_MESSAGES)
+            self.assertEqual(rec["close_code"], 1000)  # our reply echoes the server's code
+
     def test_ping_interval_shows_pong(self):
         with wstest.PyServer() as srv:
             p = l7ws("-v", "--ping-interval", "200ms", "-n", "1", srv.url("/late"), input=b"")

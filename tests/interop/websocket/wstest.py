@@ -111,6 +111,11 @@ class _RecordingProtocol(WebSocketServerProtocol):
         return frame
 
 
+# What PyServer's /drive sends: text, binary, a fragmented text, an empty binary, 1 MiB.
+DRIVE_MESSAGES = ["hello \u03ba\u03cc\u03c3\u03bc\u03b5", b"\x00\x01\xfe\xff", "fragmented text",
+                  b"", bytes(range(256)) * 4096]
+
+
 class PyServer:
     """python3-websockets server on 127.0.0.1:<free port>, run in a thread.
 
@@ -118,7 +123,10 @@ class PyServer:
       /echo       echoes every message;
       /close1011  closes at once with 1011;
       /badutf8    sends a text frame whose payload is not UTF-8, then waits for the close;
-      /late       sends "late" after 1.5 s, then echoes.
+      /late       sends "late" after 1.5 s, then echoes;
+      /drive      drives an echoing client: sends DRIVE_MESSAGES (one of them fragmented),
+                  each after the echo of the one before, records what came back in
+                  `messages`, then closes with 1000.
     After each connection ends, a record dict goes to `records`: path, headers (request),
     protocol, extensions (names), messages (list), frames, close_code, close_reason.
     """
@@ -181,6 +189,14 @@ class PyServer:
             elif path == "/late":
                 await asyncio.sleep(1.5)
                 await ws.send("late")
+            elif path == "/drive":
+                for i, msg in enumerate(DRIVE_MESSAGES):
+                    if i == 2:  # fragmented: websockets sends an iterable as fragments
+                        await ws.send([msg[:3], msg[3:7], msg[7:]])
+                    else:
+                        await ws.send(msg)
+                    rec["messages"].append(await asyncio.wait_for(ws.recv(), 30))
+                await ws.close(1000, "driven")
             async for msg in ws:
                 rec["messages"].append(msg)
                 await ws.send(msg)
