@@ -191,9 +191,10 @@ max_connections = 1000
 # data_dir; accounts (`l7 user add`) get <data_dir>/home/<user>, read-write.
 anonymous = true
 anonymous_root = "public"
-# Passive data ports, and the address announced in 227 replies ("" = the control
-# connection's own address; set it behind NAT).
-passive_ports = [30000, 30099]
+# Passive data ports: without passive_ports the kernel picks a free port for each PASV/EPSV
+# (as vsftpd does); set a range for a firewall or NAT that forwards only those, e.g.
+# passive_ports = [30000, 30099]
+# The address announced in 227 replies ("" = the control connection's own; set it behind NAT).
 passive_address = ""
 # Active mode (PORT/EPRT) connects back to the client's own address only (RFC 2577).
 active = true

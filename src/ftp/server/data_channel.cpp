@@ -22,23 +22,32 @@ std::pair<std::error_code, std::uint16_t> data_channel::listen_passive(const asi
                                                                        shared_state& shared) {
   reset();
   const auto& cfg = shared.config;
-  const std::uint32_t count = static_cast<std::uint32_t>(cfg.passive_max - cfg.passive_min) + 1;
-  // Each session starts where the last one stopped: with many sessions the search is short.
-  const std::uint32_t start = shared.next_passive.fetch_add(1, std::memory_order_relaxed);
+  // No range configured: one bind to port 0, the kernel's pick. A range: each session starts
+  // where the last one stopped, so with many sessions the search is short.
+  const bool any = cfg.passive_min == 0;
+  const std::uint32_t count = any ? 1 : static_cast<std::uint32_t>(cfg.passive_max - cfg.passive_min) + 1;
+  const std::uint32_t start = any ? 0 : shared.next_passive.fetch_add(1, std::memory_order_relaxed);
   std::error_code ec;
   for (std::uint32_t i = 0; i < count; ++i) {
-    const auto port = static_cast<std::uint16_t>(cfg.passive_min + (start + i) % count);
+    const auto port = any ? std::uint16_t{0} : static_cast<std::uint16_t>(cfg.passive_min + (start + i) % count);
     net::tcp::acceptor a(ex_);
     const net::tcp::endpoint ep(unmapped(local), port);
     a.open(ep.protocol(), ec);
+    if (ec) return {ec, 0};
+    // The last data connection on this port may be in TIME_WAIT (we close data connections
+    // first): without SO_REUSEADDR its port stays unusable for a minute. A port another
+    // session listens on still fails to bind (Linux refuses two listeners on one port).
+    a.set_option(net::tcp::acceptor::reuse_address(true), ec);
     if (ec) return {ec, 0};
     a.bind(ep, ec);
     if (ec) continue;  // taken: try the next one
     a.listen(8, ec);
     if (ec) continue;
-    shared.next_passive.store(start + i + 1, std::memory_order_relaxed);
+    if (!any) shared.next_passive.store(start + i + 1, std::memory_order_relaxed);
+    const auto bound = a.local_endpoint(ec).port();
+    if (ec) return {ec, 0};
     acceptor_.emplace(std::move(a));
-    return {{}, port};
+    return {{}, bound};
   }
   return {make_error_code(std::errc::address_in_use), 0};
 }

@@ -45,8 +45,11 @@ void session::cmd_pasv(bool extended, std::string_view arg) {
   }
   auto [ec, port] = data_.listen_passive(local_.address(), shared_);
   if (ec) {
-    shared_.log->warn("{}: no passive port free in {}..{}", remote_text_, shared_.config.passive_min,
-                      shared_.config.passive_max);
+    if (shared_.config.passive_min == 0)
+      shared_.log->warn("{}: cannot listen for a passive data connection: {}", remote_text_, ec.message());
+    else
+      shared_.log->warn("{}: no passive port free in {}..{}", remote_text_, shared_.config.passive_min,
+                        shared_.config.passive_max);
     return reply(425, "No passive port available, try again later.");
   }
   if (extended) return reply(229, format_epsv_text(port));

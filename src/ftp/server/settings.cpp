@@ -14,7 +14,8 @@ settings load_settings(const app::config& cfg, bool trace) {
     auto lo = ports->size() == 2 ? ports->get_as<std::int64_t>(0) : nullptr;
     auto hi = ports->size() == 2 ? ports->get_as<std::int64_t>(1) : nullptr;
     if (!lo || !hi || lo->get() < 1024 || hi->get() > 65535 || lo->get() > hi->get())
-      throw app::config_error("ftp.passive_ports: expected [low, high] within 1024..65535");
+      throw app::config_error(
+          "ftp.passive_ports: expected [low, high] within 1024..65535 (leave it out for any port)");
     s.passive_min = static_cast<std::uint16_t>(lo->get());
     s.passive_max = static_cast<std::uint16_t>(hi->get());
   }

@@ -17,8 +17,9 @@ struct settings {
   std::filesystem::path data_dir;        // accounts and homes live below it
   bool anonymous = false;  // "anonymous"/"ftp" may read anonymous_root (the embedded config says true)
   std::filesystem::path anonymous_root;  // absolute
-  std::uint16_t passive_min = 30000;
-  std::uint16_t passive_max = 30099;
+  // Passive data ports: [passive_min, passive_max], or 0/0 for any port the kernel picks.
+  std::uint16_t passive_min = 0;
+  std::uint16_t passive_max = 0;
   std::string passive_address;  // IPv4 announced in 227 replies; "" = the control's own
   bool active = true;           // PORT / EPRT
   std::chrono::milliseconds idle_timeout{300'000};

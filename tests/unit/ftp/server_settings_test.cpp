@@ -12,12 +12,17 @@ TEST(FtpSettings, AnonymousOnlyWhereTheConfigEnablesIt) {
   auto embedded = app::parse_config(app::default_config_text(), "embedded");
   auto s = load_settings(embedded, false);
   EXPECT_TRUE(s.anonymous);
-  EXPECT_EQ(s.passive_min, 30000);
-  EXPECT_EQ(s.passive_max, 30099);
+  EXPECT_EQ(s.passive_min, 0) << "no range: the kernel picks passive ports";
+  EXPECT_EQ(s.passive_max, 0);
   EXPECT_EQ(s.anonymous_root.filename(), "public");
 
   auto mine = app::parse_config("data_dir = \"/tmp/x\"\n[services.ftp]\nport = 2121\n", "mine.toml");
   EXPECT_FALSE(load_settings(mine, false).anonymous);
+
+  auto ranged = app::parse_config("[services.ftp]\nport = 2121\n[ftp]\npassive_ports = [30000, 30009]\n", "r.toml");
+  auto r = load_settings(ranged, false);
+  EXPECT_EQ(r.passive_min, 30000);
+  EXPECT_EQ(r.passive_max, 30009);
 }
 
 TEST(FtpSettings, BadValuesNameTheirKey) {
