@@ -48,6 +48,7 @@ int run_serve(const serve_args& args) {
   print_table(rows);
   log->info("serving with {} workers, data in {}", rt.size(), cfg.data_dir.string());
   rt.run();
+  rt.release_connections();
   log->info("stopped");
   return 0;
 }

@@ -31,10 +31,20 @@ worker::stop_handle worker::on_stop(std::function<void()> fn) {
   return {this, std::prev(stop_hooks_.end())};
 }
 
+worker::~worker() {
+  if (poller_) poller_->shutdown();  // its Asio objects go before the io_context
+}
+
+net::poller& worker::poller() {
+  if (!poller_) poller_ = std::make_unique<net::poller>(context_);
+  return *poller_;
+}
+
 void worker::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
   for (auto& fn : stop_hooks_) fn();
+  if (poller_) poller_->begin_stop();
 }
 
 runtime::runtime(unsigned workers) {
@@ -46,6 +56,11 @@ runtime::runtime(unsigned workers) {
 }
 
 runtime::~runtime() = default;
+
+void runtime::release_connections() {
+  for (auto& w : workers_)
+    if (w->poller_) w->poller_->abandon_all();
+}
 
 std::size_t runtime::sessions() const {
   std::size_t n = 0;

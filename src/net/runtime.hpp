@@ -15,12 +15,14 @@
 #include <vector>
 
 #include "net/asio.hpp"
+#include "net/poller.hpp"
 
 namespace l7::net {
 
 class worker {
  public:
   explicit worker(unsigned index) : index_(index) {}
+  ~worker();
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
@@ -28,6 +30,10 @@ class worker {
   asio::io_context::executor_type executor() { return context_.get_executor(); }
   unsigned index() const { return index_; }
   bool stopping() const { return stopping_; }
+  // The readiness core for net::connection services (poller.hpp), created on first use: its
+  // wait keeps the io_context busy, so workers that never serve such connections do not
+  // carry one.
+  net::poller& poller();
 
   // A registration made with on_stop(); unregisters when destroyed.
   class stop_handle {
@@ -69,6 +75,9 @@ class worker {
   std::list<std::function<void()>> stop_hooks_;
   bool stopping_ = false;
   std::atomic<std::size_t> sessions_{0};
+  // Outlives the io_context (declared before it): coroutine frames the context destroys still
+  // own connections registered with it.
+  std::unique_ptr<net::poller> poller_;
   // Last: destroying it destroys pending coroutine frames, whose stop handles and session
   // tokens still refer to the members above.
   asio::io_context context_{1};
@@ -88,6 +97,9 @@ class runtime {
   void run(std::chrono::milliseconds grace = std::chrono::seconds(10));
   // Starts a graceful stop from any thread.
   void stop();
+  // After run(): connections still held by the workers' pollers (parked ones, WebSockets) go
+  // back to their owners now, while the services that own them still exist.
+  void release_connections();
   std::size_t sessions() const;
 
  private:

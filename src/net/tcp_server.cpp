@@ -12,7 +12,7 @@ struct slot {
   slot(const slot&) = delete;
   std::shared_ptr<connection_limit> limit;
   ~slot() {
-    if (limit) --limit->active;
+    if (limit) limit->release();
   }
 };
 
@@ -48,12 +48,10 @@ awaitable<void> accept_loop(worker& w, std::shared_ptr<tcp::acceptor> acceptor,
     std::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto& limit = options.limit;
-    if (limit && limit->max > 0 && limit->active.fetch_add(1) >= limit->max) {
-      --limit->active;
+    if (limit && !limit->acquire()) {
       if (options.reject) spawn_session(w, options.service, std::move(socket), nullptr, options.reject);
       continue;
     }
-    if (limit && limit->max == 0) ++limit->active;
     spawn_session(w, options.service, std::move(socket), limit, fn);
   }
 }

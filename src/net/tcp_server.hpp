@@ -10,15 +10,10 @@
 #include <string>
 
 #include "net/asio.hpp"
+#include "net/connection_limit.hpp"
 #include "net/runtime.hpp"
 
 namespace l7::net {
-
-struct connection_limit {
-  explicit connection_limit(std::size_t max) : max(max) {}
-  std::atomic<std::size_t> active{0};
-  const std::size_t max;  // 0 = unlimited
-};
 
 struct accept_options {
   std::string service;                       // for logs

@@ -12,7 +12,7 @@ const request_head& exchange::request() const { return s_.parser_.request(); }
 std::string_view exchange::path() const { return s_.path_; }
 std::string_view exchange::query() const { return s_.query_; }
 const net::tcp::endpoint& exchange::remote() const { return s_.remote_; }
-bool exchange::secure() const { return s_.stream_.is_tls(); }
+bool exchange::secure() const { return s_.secure_; }
 bool exchange::responded() const { return s_.responded_; }
 int exchange::status() const { return s_.status_; }
 
@@ -76,8 +76,12 @@ net::awaitable<std::error_code> exchange::finish() {
 }
 
 exchange::raw_connection exchange::upgrade() {
-  s_.deadline_.disarm();
-  return {s_.stream_, s_.buffer_, s_.worker_};
+  auto& c = *s_.conn_;
+  c.disarm();
+  c.set_owner(nullptr);
+  std::string early(s_.buffer_.text());
+  s_.buffer_.clear();
+  return {std::move(s_.conn_), std::move(early), s_.worker_};
 }
 
 }  // namespace l7::http::server

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,8 +20,8 @@
 #include "core/buffer.hpp"
 #include "http/codec/message.hpp"
 #include "net/asio.hpp"
+#include "net/connection.hpp"
 #include "net/runtime.hpp"
-#include "net/stream.hpp"
 
 namespace l7::http::server {
 
@@ -62,12 +63,12 @@ class exchange {
   int status() const;
 
   struct raw_connection {
-    net::stream& stream;
-    flat_buffer& buffer;  // bytes the client sent after the request head, not yet consumed
+    std::unique_ptr<net::connection> connection;  // no owner, no deadline: yours now
+    std::string early;    // bytes the client sent after the request head
     net::worker& worker;  // the connection's event loop (stop hooks, session accounting)
   };
-  // After a 101 response: the connection for the new protocol. The HTTP session's timeouts
-  // no longer apply; the new protocol brings its own.
+  // After a 101 response: hands the connection over to the new protocol and ends the HTTP
+  // session (when the handler returns) without closing it. Nothing of the session remains.
   raw_connection upgrade();
 
  private:

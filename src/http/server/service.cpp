@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include "app/log.hpp"
-#include "http/server/session.hpp"
+#include <sys/socket.h>
+
+#include "http/server/listener.hpp"
 #include "http/server/static_files.hpp"
-#include "net/tcp_server.hpp"
+#include "net/connection_server.hpp"
 
 namespace l7::http::server {
 
@@ -70,6 +72,8 @@ service::service(settings s) : settings_(std::move(s)) {
   }
 }
 
+service::~service() = default;
+
 listener_context& service::context_for(const std::string& name,
                                        std::shared_ptr<asio::ssl::context> tls,
                                        std::size_t max_connections) {
@@ -92,6 +96,7 @@ listener_context& service::context_for(const std::string& name,
   c->bytes_sent = &reg.counter_family("l7_http_response_body_bytes_total", "HTTP response body bytes sent",
                                       {"listener"}).with({name});
   c->limit = std::make_shared<net::connection_limit>(max_connections);
+  c->limit->on_change = [g = c->connections](int delta) { g->inc(delta); };
   listeners_.push_back(std::move(c));
   return *listeners_.back();
 }
@@ -99,25 +104,22 @@ listener_context& service::context_for(const std::string& name,
 void service::serve(net::worker& w, net::tcp::acceptor acceptor, const std::string& name,
                     std::shared_ptr<asio::ssl::context> tls, std::size_t max_connections) {
   auto& ctx = context_for(name, std::move(tls), max_connections);
-  net::accept_options options;
+  auto& home = *workers_.emplace_back(std::make_unique<listener_worker>(w, ctx));
+  net::connection_accept_options options;
   options.service = name;
   options.limit = ctx.limit;
   // Over the connection cap: a short 503 on plain HTTP, a plain close on TLS (no handshake
   // is spent on a connection that will be refused).
   if (!ctx.tls) {
-    options.reject = [](net::tcp::socket s) -> net::awaitable<void> {
+    options.reject = [](int fd) {
       static constexpr std::string_view busy =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n";
-      co_await asio::async_write(s, asio::buffer(busy), net::use_tuple);
-      std::error_code ignored;
-      s.shutdown(net::tcp::socket::shutdown_both, ignored);
+      (void)::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::shutdown(fd, SHUT_WR);
     };
   }
-  net::spawn_accept_loop(w, std::move(acceptor), std::move(options),
-                         [&w, &ctx](net::tcp::socket s) -> net::awaitable<void> {
-                           session sess(w, std::move(s), ctx);
-                           co_await sess.run();
-                         });
+  net::spawn_connection_acceptor(w, std::move(acceptor), std::move(options),
+                                 [&home](std::unique_ptr<net::connection> c) { home.accept(std::move(c)); });
 }
 
 }  // namespace l7::http::server

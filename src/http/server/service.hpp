@@ -11,14 +11,16 @@
 #include "app/metrics.hpp"
 #include "http/server/router.hpp"
 #include "http/server/settings.hpp"
+#include "net/connection_limit.hpp"
 #include "net/runtime.hpp"
-#include "net/tcp_server.hpp"
 
 namespace spdlog {
 class logger;
 }
 
 namespace l7::http::server {
+
+class listener_worker;
 
 // What a session needs from its listener; lives as long as the service.
 struct listener_context {
@@ -43,6 +45,7 @@ settings load_settings(const app::config& cfg, bool trace);
 class service {
  public:
   explicit service(settings s);
+  ~service();
   service(const service&) = delete;
   service& operator=(const service&) = delete;
 
@@ -61,6 +64,7 @@ class service {
   router router_;
   handler fallback_;
   std::vector<std::unique_ptr<listener_context>> listeners_;
+  std::vector<std::unique_ptr<listener_worker>> workers_;  // one per listener and worker
 };
 
 }  // namespace l7::http::server

@@ -1,81 +1,123 @@
 #include "http/server/session.hpp"
 
 #include <ctime>
+#include <cstring>
 #include <spdlog/spdlog.h>
 
 #include "app/log.hpp"
 #include "core/bytes.hpp"
 #include "core/text.hpp"
 #include "http/codec/serializer.hpp"
+#include "http/server/listener.hpp"
 #include "http/server/service.hpp"
 
 namespace l7::http::server {
 namespace {
 
-// Reads for bodies and long heads take up to read_chunk; a connection waiting for its next
-// request reads into idle_read bytes, enough for typical heads, so idle keep-alive
-// connections hold little memory (docs/BENCHMARKS.md).
-constexpr std::size_t read_chunk = 16 * 1024;
-constexpr std::size_t idle_read = 2 * 1024;
+// After we close with input perhaps unread (an error answered early, or TLS), how long the
+// peer's last bytes are read and dropped, so that closing does not reset the connection and
+// destroy the response in flight.
+constexpr std::chrono::milliseconds linger_time{500};
 
 }  // namespace
 
-session::session(net::worker& w, net::tcp::socket socket, const listener_context& listener)
-    : worker_(w),
-      listener_(listener),
-      stream_(std::move(socket)),
-      deadline_(w.executor(), [this] { stream_.close(); }),
-      buffer_(listener.config->parser_limits.max_header_bytes + 2 * read_chunk),
-      parser_(role::request, listener.config->parser_limits) {
-  std::error_code ec;
-  remote_ = stream_.socket().remote_endpoint(ec);
-  remote_text_ = net::to_ip(remote_.address()).to_string();
-  parser_.set_max_body(listener.config->max_body);
+session::session(listener_worker& home, std::unique_ptr<net::connection> c)
+    : home_(home),
+      worker_(home.worker()),
+      listener_(home.context()),
+      waiter_(worker_.executor()),
+      conn_(std::move(c)),
+      remote_(conn_->remote()),
+      secure_(listener_.tls != nullptr),
+      buffer_(listener_.config->parser_limits.max_header_bytes + 2 * read_chunk),
+      parser_(role::request, listener_.config->parser_limits) {
+  parser_.set_max_body(listener_.config->max_body);
+  conn_->set_owner(&waiter_);
+}
+
+session::~session() {
+  if (conn_) conn_->set_owner(nullptr);
+}
+
+const std::string& session::remote_text() {
+  if (remote_text_.empty()) remote_text_ = net::to_ip(remote_.address()).to_string();
+  return remote_text_;
 }
 
 net::awaitable<void> session::run() {
-  listener_.connections->inc();
-  auto stop = worker_.on_stop([this] { on_stop(); });
+  bool linger = false;
   if (co_await handshake()) {
     for (;;) {
-      auto ec = co_await read_head();
+      bool idle = false;
+      auto ec = co_await read_head(idle);
+      if (idle) {
+        // Nothing more for now: the connection waits without a session.
+        conn_->set_owner(nullptr);
+        home_.rest(std::move(conn_));
+        co_return;
+      }
       if (ec) {
         if (ec.category() == category()) {
           reset_request();
           co_await send_error(status_for(ec), ec.message());
           log_exchange();
+          linger = true;
         }
         break;
       }
       co_await serve();
-      if (!co_await finish_request()) break;
+      if (!co_await finish_request()) {
+        linger = !parser_.done() || !buffer_.empty();
+        break;
+      }
     }
   }
-  deadline_.expires_after(listener_.config->io_timeout);
-  if (!upgraded_) co_await stream_.graceful_close();
-  stream_.close();
-  listener_.connections->dec();
+  if (!conn_) co_return;  // upgraded: the new protocol owns the connection
+  co_await close(linger || conn_->is_tls());
+}
+
+net::awaitable<void> session::close(bool linger) {
+  conn_->shutdown_write();
+  if (linger && conn_->is_open()) {
+    // Read and drop what the peer still sends until it closes, within linger_time.
+    conn_->expires_after(linger_time);
+    auto sink = worker_.poller().scratch();
+    for (;;) {
+      auto r = conn_->read_some(sink);
+      if (r.status == net::io_status::done) continue;
+      if (r.status != net::io_status::want_read && r.status != net::io_status::want_write) break;
+      if (co_await wait(r.status == net::io_status::want_read ? net::ready_read : net::ready_write)) break;
+    }
+  }
+  conn_.reset();
 }
 
 net::awaitable<bool> session::handshake() {
-  if (!listener_.tls) co_return true;
-  deadline_.expires_after(listener_.config->header_timeout);
-  auto ec = co_await stream_.handshake_server(*listener_.tls);
-  if (ec && listener_.log->should_log(spdlog::level::debug))
-    listener_.log->debug("{}: TLS handshake failed: {}", remote_text_, ec.message());
-  co_return !ec;
+  if (!conn_->is_tls() || conn_->tls_established()) co_return true;
+  conn_->expires_after(listener_.config->header_timeout);
+  for (;;) {
+    auto r = conn_->handshake();
+    if (r.status == net::io_status::done) co_return true;
+    std::error_code ec = r.ec;
+    if (r.status == net::io_status::want_read || r.status == net::io_status::want_write)
+      ec = co_await wait(r.status == net::io_status::want_read ? net::ready_read : net::ready_write);
+    if (!ec) continue;
+    if (listener_.log->should_log(spdlog::level::debug))
+      listener_.log->debug("{}: TLS handshake failed: {}", remote_text(), ec.message());
+    co_return false;
+  }
 }
 
-void session::on_stop() {
-  stopping_ = true;
-  if (idle_) stream_.close();  // nothing in flight: end now
+net::awaitable<std::error_code> session::wait(unsigned what) {
+  co_return co_await waiter_.wait(*conn_, what);
 }
 
-net::awaitable<std::error_code> session::read_head() {
+// The next request's head, from what is buffered and then from the socket. `idle`: nothing of
+// a next request has arrived and the socket has nothing either: time to park.
+net::awaitable<std::error_code> session::read_head(bool& idle) {
   parser_.reset();
   // The header timeout runs from the request's first byte and is never re-armed. It is only
-  // armed when a head arrives in pieces: the usual whole-head read never moves the deadline
-  // sooner, so the timer is not reprogrammed on every request.
+  // armed when a head arrives in pieces: the usual whole head never touches the timer wheel.
   bool started = !buffer_.empty();
   bool header_armed = false;
   for (;;) {
@@ -84,50 +126,53 @@ net::awaitable<std::error_code> session::read_head() {
       auto n = parser_.parse(buffer_.data(), ec);
       buffer_.consume(n);
       if (ec) co_return ec;
-      if (std::holds_alternative<head_event>(parser_.next())) {
-        // A declared length over the limit is refused before any handler runs (RFC 9110 §15.5.14).
-        auto length = parser_.content_length();
-        if (length && *length > listener_.config->max_body) co_return make_error_code(error::body_too_large);
-        co_return std::error_code{};
-      }
+      if (std::holds_alternative<head_event>(parser_.next())) co_return head_complete();
     }
-    if (stopping_) co_return asio::error::operation_aborted;
+    if (stopping()) co_return asio::error::operation_aborted;
     if (started && !header_armed) {
-      deadline_.expires_after(listener_.config->header_timeout);
+      conn_->expires_after(listener_.config->header_timeout);
       header_armed = true;
     }
-    idle_ = !started;
-    if (idle_) {
-      deadline_.expires_after(listener_.config->idle_timeout);
-      buffer_.shrink_if_empty(idle_read);  // a body may have grown it: give that back
+    if (!buffer_.empty()) {
+      if (auto ec = co_await read_more(read_chunk)) co_return ec;
+      continue;
     }
-    auto ec = co_await read_more(idle_ ? idle_read : read_chunk);
-    idle_ = false;
-    if (ec) co_return ec;
-    started = true;
+    auto scratch = worker_.poller().scratch();
+    auto r = conn_->read_some(scratch.first(std::min(scratch.size(), buffer_.max_size())));
+    if (r.status == net::io_status::done) {
+      started = true;
+      std::span<const std::byte> got(scratch.data(), r.bytes);
+      std::error_code ec;
+      auto n = parser_.parse(got, ec);
+      if (ec) co_return ec;
+      // The scratch is the worker's: what the parser did not take (a partial head, a body,
+      // pipelined requests) moves into our own buffer before anything else runs.
+      auto rest = got.subspan(n);
+      if (!rest.empty()) {
+        std::memcpy(buffer_.prepare(rest.size()).data(), rest.data(), rest.size());
+        buffer_.commit(rest.size());
+      }
+      if (std::holds_alternative<head_event>(parser_.next())) co_return head_complete();
+      continue;
+    }
+    if (r.status == net::io_status::want_read || r.status == net::io_status::want_write) {
+      if (!started && r.status == net::io_status::want_read) {
+        idle = true;
+        co_return std::error_code{};
+      }
+      if (auto ec = co_await wait(r.status == net::io_status::want_read ? net::ready_read : net::ready_write))
+        co_return ec;
+      continue;
+    }
+    co_return r.ec;
   }
 }
 
-net::awaitable<std::error_code> session::read_more(std::size_t want) {
-  std::size_t room = std::min(want, buffer_.capacity_left());
-  if (room == 0) co_return make_error_code(error::headers_too_large);
-  auto space = buffer_.prepare(room);
-  auto [ec, n] = co_await stream_.async_read_some(asio::buffer(space.data(), space.size()), net::use_tuple);
-  buffer_.commit(n);
-  co_return ec;
-}
-
-net::awaitable<std::error_code> session::pull(event& ev) {
-  for (;;) {
-    std::error_code ec;
-    auto n = parser_.parse(buffer_.data(), ec);
-    ev = parser_.next();
-    buffer_.consume(n);  // data_event spans stay valid until the next read
-    if (ec) co_return ec;
-    if (!std::holds_alternative<need_more>(ev)) co_return std::error_code{};
-    deadline_.expires_after(listener_.config->io_timeout);
-    if (auto rec = co_await read_more(read_chunk)) co_return rec;
-  }
+std::error_code session::head_complete() {
+  // A declared length over the limit is refused before any handler runs (RFC 9110 §15.5.14).
+  auto length = parser_.content_length();
+  if (length && *length > listener_.config->max_body) return make_error_code(error::body_too_large);
+  return {};
 }
 
 void session::reset_request() {
@@ -135,7 +180,7 @@ void session::reset_request() {
   responded_ = response_done_ = chunked_out_ = continue_sent_ = false;
   status_ = 0;
   bytes_sent_ = 0;
-  close_after_ = !parser_.keep_alive() || stopping_;
+  close_after_ = !parser_.keep_alive() || stopping();
   path_.clear();
   query_ = {};
 }
@@ -168,7 +213,7 @@ static bool supported_target(const request_head& req) {
 net::awaitable<void> session::serve() {
   const auto& req = parser_.request();
   if (listener_.trace) {
-    std::string text = fmt::format("{} > {} {} HTTP/1.{}", remote_text_, req.method, req.target,
+    std::string text = fmt::format("{} > {} {} HTTP/1.{}", remote_text(), req.method, req.target,
                                    req.version % 10);
     for (const auto& f : req.headers) text += fmt::format("\n    > {}: {}", f.name, f.value);
     listener_.trace->info("{}", text);
@@ -179,6 +224,8 @@ net::awaitable<void> session::serve() {
     log_exchange();
     co_return;
   }
+  // The handler's whole run, body reads and response writes each re-arm it.
+  conn_->expires_after(listener_.config->io_timeout);
   exchange ex(*this);
   try {
     if (req.target == "*") {
@@ -197,7 +244,7 @@ net::awaitable<void> session::serve() {
       co_await (*listener_.fallback)(ex);
     }
   } catch (const std::exception& e) {
-    listener_.log->error("{} {} {}: handler failed: {}", remote_text_, req.method, req.target, e.what());
+    listener_.log->error("{} {} {}: handler failed: {}", remote_text(), req.method, req.target, e.what());
     close_after_ = true;
   }
   if (!responded_) co_await send_error(500, "the handler sent no response");
@@ -205,7 +252,7 @@ net::awaitable<void> session::serve() {
 }
 
 net::awaitable<bool> session::finish_request() {
-  if (upgraded_ || !stream_.socket().is_open()) co_return false;
+  if (upgraded_ || !conn_ || !conn_->is_open()) co_return false;
   if (responded_ && !response_done_) co_return false;  // a streamed response was cut short
   if (!parser_.done()) {
     // The handler left (part of) the body unread. A client that waits for 100 Continue may
@@ -219,7 +266,7 @@ net::awaitable<bool> session::finish_request() {
       if (skipped > listener_.config->max_discard) co_return false;
     }
   }
-  co_return !close_after_ && !stopping_;
+  co_return !close_after_ && !stopping();
 }
 
 net::awaitable<void> session::send_error(int status, std::string_view detail) {
@@ -243,7 +290,7 @@ void session::log_exchange() {
                          ? std::string("-")
                          : fmt::format("{} {} HTTP/1.{}", req.method, req.target, req.version % 10);
   app::access_record r;
-  r.remote_ip = remote_text_;
+  r.remote_ip = remote_text();
   r.time_unix = std::time(nullptr);
   r.request_line = line;
   r.status = status_;

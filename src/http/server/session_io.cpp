@@ -1,5 +1,4 @@
 // The session's output side and body input: response heads, writes, sendfile, bodies.
-#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -51,7 +50,7 @@ void session::prepare_head(response_head& head, std::optional<std::uint64_t> len
       else if (length) head.headers.set("Content-Length", std::to_string(*length));
       else close_after_ = true;  // close-delimited (HTTP/1.0 client, unknown length)
     }
-    if (close_after_ || stopping_) {
+    if (close_after_ || stopping()) {
       close_after_ = true;
       head.headers.set("Connection", "close");
     } else if (parser_.request().version == 10) {
@@ -62,7 +61,7 @@ void session::prepare_head(response_head& head, std::optional<std::uint64_t> len
   out_.clear();
   serialize(head, out_);
   if (listener_.trace) {
-    std::string text = fmt::format("{} < {} {}", remote_text_, head.status,
+    std::string text = fmt::format("{} < {} {}", remote_text(), head.status,
                                    head.reason.empty() ? reason_phrase(head.status) : head.reason);
     for (const auto& f : head.headers) text += fmt::format("\n    < {}: {}", f.name, f.value);
     listener_.trace->info("{}", text);
@@ -70,16 +69,31 @@ void session::prepare_head(response_head& head, std::optional<std::uint64_t> len
 }
 
 net::awaitable<std::error_code> session::write(std::string_view head, std::span<const std::byte> body) {
-  deadline_.expires_after(listener_.config->io_timeout);
-  std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body.data(), body.size())};
-  auto [ec, n] = co_await asio::async_write(stream_, bufs, net::use_tuple);
+  auto a = as_bytes(head);
+  auto b = body;
   bytes_sent_ += body.size();
-  if (ec) close_after_ = true;
-  co_return ec;
+  while (!a.empty() || !b.empty()) {
+    auto r = conn_->write_some(a, b);
+    if (r.status == net::io_status::done) {
+      auto from_a = std::min(r.bytes, a.size());
+      a = a.subspan(from_a);
+      b = b.subspan(r.bytes - from_a);
+      continue;
+    }
+    std::error_code ec = r.ec;
+    if (r.status == net::io_status::want_read || r.status == net::io_status::want_write) {
+      conn_->expires_after(listener_.config->io_timeout);
+      ec = co_await wait(r.status == net::io_status::want_read ? net::ready_read : net::ready_write);
+      if (!ec) continue;
+    }
+    close_after_ = true;
+    co_return ec ? ec : make_error_code(asio::error::broken_pipe);
+  }
+  co_return std::error_code{};
 }
 
 net::awaitable<std::error_code> session::send_file(int fd, std::uint64_t offset, std::uint64_t length) {
-  if (stream_.is_tls() || chunked_out_) {
+  if (conn_->is_tls() || chunked_out_) {
     // Through the TLS record layer (or chunk framing): read and write in pieces.
     std::vector<std::byte> piece(std::min<std::uint64_t>(length, 256 * 1024));
     while (length > 0) {
@@ -94,26 +108,51 @@ net::awaitable<std::error_code> session::send_file(int fd, std::uint64_t offset,
     }
     co_return std::error_code{};
   }
-  auto& sock = stream_.socket();
+  auto off = static_cast<std::int64_t>(offset);
   std::error_code ec;
-  sock.native_non_blocking(true, ec);
-  auto off = static_cast<off_t>(offset);
   while (length > 0 && !ec) {
-    deadline_.expires_after(listener_.config->io_timeout);
-    auto n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 30));
-    if (n > 0) {
-      length -= static_cast<std::uint64_t>(n);
-      bytes_sent_ += static_cast<std::uint64_t>(n);
-    } else if (n == 0) {
-      ec = std::error_code(EIO, std::system_category());  // the file shrank under us
-    } else if (errno == EAGAIN) {
-      std::tie(ec) = co_await sock.async_wait(net::tcp::socket::wait_write, net::use_tuple);
-    } else if (errno != EINTR) {
-      ec = std::error_code(errno, std::system_category());
+    auto r = conn_->send_file(fd, off, std::min<std::uint64_t>(length, 1u << 30));
+    if (r.status == net::io_status::done) {
+      length -= r.bytes;
+      bytes_sent_ += r.bytes;
+    } else if (r.status == net::io_status::want_write) {
+      conn_->expires_after(listener_.config->io_timeout);
+      ec = co_await wait(net::ready_write);
+    } else {
+      ec = r.ec;
     }
   }
   if (ec) close_after_ = true;
   co_return ec;
+}
+
+net::awaitable<std::error_code> session::read_more(std::size_t want) {
+  std::size_t room = std::min(want, buffer_.capacity_left());
+  if (room == 0) co_return make_error_code(error::headers_too_large);
+  auto space = buffer_.prepare(room);
+  for (;;) {
+    auto r = conn_->read_some(space);
+    if (r.status == net::io_status::done) {
+      buffer_.commit(r.bytes);
+      co_return std::error_code{};
+    }
+    if (r.status != net::io_status::want_read && r.status != net::io_status::want_write) co_return r.ec;
+    if (auto ec = co_await wait(r.status == net::io_status::want_read ? net::ready_read : net::ready_write))
+      co_return ec;
+  }
+}
+
+net::awaitable<std::error_code> session::pull(event& ev) {
+  for (;;) {
+    std::error_code ec;
+    auto n = parser_.parse(buffer_.data(), ec);
+    ev = parser_.next();
+    buffer_.consume(n);  // data_event spans stay valid until the next read
+    if (ec) co_return ec;
+    if (!std::holds_alternative<need_more>(ev)) co_return std::error_code{};
+    conn_->expires_after(listener_.config->io_timeout);
+    if (auto rec = co_await read_more(read_chunk)) co_return rec;
+  }
 }
 
 net::awaitable<std::error_code> session::read_body(std::string& out, std::uint64_t max) {
@@ -121,9 +160,8 @@ net::awaitable<std::error_code> session::read_body(std::string& out, std::uint64
   if (parser_.expect_continue() && !continue_sent_ && buffer_.empty()) {  // RFC 9110 §10.1.1
     continue_sent_ = true;
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
-    deadline_.expires_after(listener_.config->io_timeout);
-    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(interim), net::use_tuple);
-    if (ec) co_return ec;
+    const std::span<const std::byte> none;
+    if (auto ec = co_await write(interim, none)) co_return ec;
   }
   continue_sent_ = true;
   event ev;

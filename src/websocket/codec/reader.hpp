@@ -72,6 +72,12 @@ class reader {
   void commit(std::size_t n) { in_.commit(n); }
   // Copies `data` into the input buffer (bytes that arrived before the reader existed).
   void feed(std::span<const std::byte> data);
+  // Parses `input` where it is (no copy): events point into it, and a whole unmasked message
+  // is unmasked in place. Call keep_rest() before `input` changes: it copies the bytes of a
+  // frame not yet complete into the reader's own buffer. Precondition: buffered() == 0
+  // (otherwise feed() the new bytes).
+  void borrow(std::span<std::byte> input) { in_.borrow(input); }
+  void keep_rest() { in_.keep_rest(); }
 
   event next(std::error_code& ec);
 

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/metrics.hpp"
 #include "core/bytes.hpp"
+#include "net/poller.hpp"
 #include "websocket/codec/error.hpp"
 
 namespace l7::websocket::server {
@@ -10,10 +12,8 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-constexpr std::size_t min_read = 2 * 1024;
-constexpr std::size_t max_read = 64 * 1024;
-constexpr std::size_t tls_read = 16 * 1024;
-constexpr std::size_t max_kept_write = 4 << 20;
+constexpr std::size_t max_kept_write = 4 << 20;  // a giant message's queue is not kept
+constexpr int max_reads_per_turn = 16;           // then other connections get their turn
 
 std::string preview(std::span<const std::byte> p, opcode op) {
   if (op != opcode::text) return fmt::format("<{} bytes>", p.size());
@@ -23,9 +23,10 @@ std::string preview(std::span<const std::byte> p, opcode op) {
 
 }  // namespace
 
-connection::connection(net::stream& stream, net::worker& w, const connection_context& ctx,
-                       application& app, connection_info info, std::uint64_t id)
-    : stream_(stream),
+connection::connection(std::unique_ptr<net::connection> socket, net::worker& w,
+                       const connection_context& ctx, application& app, connection_info info,
+                       std::uint64_t id)
+    : socket_(std::move(socket)),
       worker_(w),
       executor_(w.executor()),
       ctx_(ctx),
@@ -33,11 +34,11 @@ connection::connection(net::stream& stream, net::worker& w, const connection_con
       app_(app),
       info_(std::move(info)),
       id_(id),
-      reader_(role::server, reader_limits{.max_message = ctx.config->max_message}),
-      keepalive_(w.executor()),
-      drained_(w.executor()) {}
+      reader_(role::server, reader_limits{.max_message = ctx.config->max_message}) {}
 
-connection::~connection() = default;
+connection::~connection() {
+  if (socket_) socket_->set_owner(nullptr);
+}
 
 void connection::enable_deflate(const deflate_params& p) {
   reader_.enable_deflate(p.client_max_window_bits, p.client_no_context_takeover, ctx_.budget);
@@ -46,85 +47,100 @@ void connection::enable_deflate(const deflate_params& p) {
 }
 
 std::size_t connection::memory() const {
-  return sizeof(*this) + reader_.memory() + writer_.memory() + out_.capacity() +
-         inflight_.capacity();
+  return sizeof(*this) + (socket_ ? socket_->memory() : 0) + reader_.memory() + writer_.memory() +
+         out_.capacity();
 }
 
-net::awaitable<void> connection::run(std::span<const std::byte> early) {
+void connection::start(std::span<const std::byte> early) {
+  self_ = shared_from_this();
+  auto keep = self_;
+  token_.emplace(worker_);
+  if (ctx_.open) ctx_.open->inc();
   last_rx_ = clock::now();
-  stop_ = worker_.on_stop([this] {
-    if (state_ == state::open) close(1001, "server shutting down");
-  });
+  socket_->set_owner(this);
   if (!early.empty()) reader_.feed(early);
+  in_input_ = true;
   app_.on_open(*this);
-  arm_keepalive();
-  co_await read_loop();
-
-  // Our last frames (the close reply, or our close) go out within close_timeout.
-  // (Named locals, no co_await in conditions: GCC 12 miscompiles some of those forms.)
-  const std::chrono::milliseconds limit = cfg_.close_timeout;
-  co_await wait_drained(limit, 0);
-  finish_app();
-  if (reader_failed_ && !broken_ && !stream_.is_tls()) {
-    // We failed the connection (§7.1.7): our close frame is out; say we are done sending and
-    // read what the peer still sends until it closes, so that unread input does not turn our
-    // close into a reset that destroys the close frame in flight.
-    std::error_code ignored;
-    stream_.socket().shutdown(net::tcp::socket::shutdown_send, ignored);
-    co_await linger();
-  }
-  state_ = state::closed;
-  broken_ = true;  // nothing may be written from here on
-  co_await stream_.graceful_close();
-  keepalive_.cancel();
-  while (writing_) co_await wait_drained(limit, 0);
+  dispatch_events();
+  in_input_ = false;
+  if (worker_.stopping()) close(1001, "server shutting down");
+  arm_timer();
+  read_input();  // the socket may hold more already
+  flush();
+  settle();
 }
 
-net::awaitable<void> connection::read_loop() {
-  for (;;) {
-    dispatch_events();
-    if (state_ == state::closed || reader_failed_ || broken_) co_return;
-    reader_.shrink_if_idle(max_read);  // a busy peer keeps its read buffer
+void connection::on_ready(net::connection&, unsigned) {
+  auto keep = self_;
+  if (!keep) return;
+  read_input();
+  flush();
+  settle();
+}
+
+void connection::on_deadline(net::connection&) {
+  auto keep = self_;
+  if (!keep) return;
+  if (state_ == state::open) on_keepalive();
+  else end();  // the close handshake (or the linger after a failure) took too long
+}
+
+void connection::on_stop(net::connection&) {
+  auto keep = self_;
+  if (!keep) return;
+  if (state_ == state::open) close(1001, "server shutting down");
+  flush();
+  settle();
+}
+
+void connection::on_abandon(net::connection&) {
+  auto keep = self_;
+  broken_ = true;  // no I/O any more
+  end();
+}
+
+void connection::read_input() {
+  for (int rounds = 0;; ++rounds) {
+    if (ending_ || broken_ || peer_gone_) return;
+    if (!lingering_ && (state_ == state::closed || reader_failed_)) return;
     if (state_ == state::open && queued() > cfg_.send_buffer) {
-      // Backpressure: stop reading this peer until it has taken what we owe it.
-      const std::chrono::milliseconds forever = std::chrono::hours(24);
-      const std::size_t level = cfg_.send_buffer;
-      co_await wait_drained(forever, level);
-      if (broken_) co_return;
+      paused_ = true;  // backpressure: this peer waits until it has taken what we owe it
+      return;
+    }
+    if (rounds == max_reads_per_turn) {  // edge-triggered: we must come back by ourselves
+      read_later();
+      return;
+    }
+    auto scratch = worker_.poller().scratch();
+    auto r = socket_->read_some(scratch);
+    if (r.status == net::io_status::done) {
+      last_rx_ = clock::now();
+      if (lingering_) continue;  // after a failure: read and drop until the peer closes
+      auto got = scratch.first(r.bytes);
+      if (reader_.buffered() == 0) reader_.borrow(got);
+      else reader_.feed(got);
+      in_input_ = true;
+      dispatch_events();
+      in_input_ = false;
+      reader_.keep_rest();  // the scratch is the worker's: an incomplete frame moves to us
       continue;
     }
-    const bool more = co_await read_some();
-    if (!more) co_return;
+    if (r.status == net::io_status::want_read || r.status == net::io_status::want_write) return;
+    peer_gone_ = true;  // EOF or an error: nothing more comes, nothing more can go
   }
 }
 
-net::awaitable<bool> connection::read_some() {
-  // TLS hands out at most one record (16 KiB) per read, and its buffer is held while idle.
-  std::size_t want = tls_read;
-  if (!stream_.is_tls()) {
-    // Wait for input before taking a buffer: idle connections then hold none.
-    auto [ec] = co_await stream_.socket().async_wait(net::tcp::socket::wait_read, net::use_tuple);
-    if (ec) co_return false;
-    std::error_code ignored;
-    want = std::clamp<std::size_t>(stream_.socket().available(ignored), min_read, max_read);
-  }
-  auto buf = reader_.prepare(want);
-  reading_ = true;  // the keepalive timer must not free this buffer under the read
-  auto [ec, n] = co_await stream_.async_read_some(asio::buffer(buf.data(), buf.size()), net::use_tuple);
-  reading_ = false;
-  if (ec) co_return false;
-  reader_.commit(n);
-  last_rx_ = clock::now();
-  co_return true;
-}
-
-net::awaitable<void> connection::linger() {
-  std::array<std::byte, 4096> sink;
-  arm_keepalive();  // closing: the timer cuts this short after close_timeout
-  for (;;) {
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), net::use_tuple);
-    if (ec) co_return;
-  }
+void connection::read_later() {
+  if (read_posted_) return;
+  read_posted_ = true;
+  asio::post(executor_, [w = weak_from_this()] {
+    auto c = w.lock();
+    if (!c || !c->self_) return;
+    c->read_posted_ = false;
+    c->read_input();
+    c->flush();
+    c->settle();
+  });
 }
 
 void connection::dispatch_events() {
@@ -148,27 +164,20 @@ void connection::dispatch_events() {
 
 void connection::on_control(const event& ev) {
   if (auto* p = std::get_if<ping_event>(&ev)) {
-    if (state_ == state::open) {  // §5.5.2: a pong with the ping's payload
-      writer_.pong(p->payload, out_);
-      kick_writer();
-    }
+    if (state_ == state::open) writer_.pong(p->payload, out_);  // §5.5.2: the ping's payload
     return;
   }
   if (std::holds_alternative<pong_event>(ev)) {
     bool waited = ping_outstanding_;
     ping_outstanding_ = false;
-    // The timer still waits for the pong deadline: move it back to the next ping.
-    if (waited && state_ == state::open) arm_keepalive();
+    // The deadline still waits for the pong: move it back to the next ping.
+    if (waited && state_ == state::open) arm_timer();
     return;
   }
   const auto& c = std::get<close_event>(ev);
-  if (ctx_.trace)
-    ctx_.trace->info("{} ws#{} < close {} {}", info_.remote, id_, c.code, c.reason);
-  if (state_ == state::open) {
-    // §5.5.1: answer with a close frame, echoing the code (an empty close gets an empty one).
-    writer_.close(c.code, "", out_);
-    kick_writer();
-  }
+  if (ctx_.trace) ctx_.trace->info("{} ws#{} < close {} {}", info_.remote, id_, c.code, c.reason);
+  // §5.5.1: answer with a close frame, echoing the code (an empty close gets an empty one).
+  if (state_ == state::open) writer_.close(c.code, "", out_);
   state_ = state::closed;
   finish_app();
 }
@@ -180,12 +189,12 @@ void connection::fail(std::error_code ec) {
 }
 
 send_result connection::send(opcode op, std::span<const std::byte> payload) {
-  if (state_ != state::open || broken_) return send_result::dropped;
+  if (state_ != state::open || broken_ || peer_gone_) return send_result::dropped;
   std::size_t q = queued();
   if (q > 0 && q + payload.size() > cfg_.max_send_queue) {
     // A consumer this slow is cut off: frames not yet started are discarded, so its queue
     // stops costing memory at once.
-    out_.clear();
+    out_.resize(out_sent_);
     close(1013, "slow consumer: send queue full");
     return send_result::dropped;
   }
@@ -193,7 +202,7 @@ send_result connection::send(opcode op, std::span<const std::byte> payload) {
     ctx_.trace->info("{} ws#{} > {} {}", info_.remote, id_,
                      op == opcode::text ? "text" : "binary", preview(payload, op));
   writer_.message(op, payload, out_);
-  kick_writer();
+  if (!in_input_) flush_later();
   return queued() > cfg_.send_buffer ? send_result::backpressured : send_result::queued;
 }
 
@@ -204,8 +213,8 @@ void connection::close(std::uint16_t code, std::string_view reason) {
   if (ctx_.trace) ctx_.trace->info("{} ws#{} > close {} {}", info_.remote, id_, code, reason);
   state_ = state::closing;
   writer_.close(code, reason, out_);
-  kick_writer();
-  arm_keepalive();  // now the close-handshake timer
+  if (!in_input_) flush_later();
+  arm_timer();  // now the close-handshake deadline
   finish_app();
 }
 
@@ -215,85 +224,122 @@ void connection::finish_app() {
   app_.on_close(*this);
 }
 
-void connection::kick_writer() {
-  if (writing_ || broken_ || out_.empty()) return;
-  writing_ = true;
-  asio::co_spawn(executor_, write_loop(shared_from_this()), asio::detached);
-}
-
-net::awaitable<void> connection::write_loop(std::shared_ptr<connection> self) {
-  // Started through a post, so every frame queued by the current batch of input goes out in
-  // this one write.
-  while (!out_.empty() && !broken_) {
-    inflight_.swap(out_);
-    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(inflight_), net::use_tuple);
-    inflight_.clear();
-    if (ec) {
-      broken_ = true;
-      out_.clear();
-      stream_.close();  // also ends the read loop
+void connection::flush() {
+  if (!socket_ || broken_ || peer_gone_) {
+    out_.clear();
+    out_sent_ = 0;
+    return;
+  }
+  while (out_sent_ < out_.size()) {
+    auto rest = as_bytes(std::string_view(out_).substr(out_sent_));
+    auto r = socket_->write_some(rest);
+    if (r.status == net::io_status::done) {
+      out_sent_ += r.bytes;
+      continue;
     }
-    if (queued() <= cfg_.send_buffer) drained_.cancel();
+    if (r.status == net::io_status::want_write || r.status == net::io_status::want_read) return;
+    broken_ = true;  // the next settle() ends the connection
+    break;
   }
-  // Buffers stay while traffic flows (no regrowing per batch); a giant message's do not.
+  // Everything written (or nothing can be): the queue is empty again. It keeps its storage
+  // while traffic flows; a giant message's is given back at once.
+  out_.clear();
+  out_sent_ = 0;
   if (out_.capacity() > max_kept_write) std::string().swap(out_);
-  if (inflight_.capacity() > max_kept_write) std::string().swap(inflight_);
-  writing_ = false;
-  drained_.cancel();
 }
 
-net::awaitable<void> connection::wait_drained(std::chrono::milliseconds limit, std::size_t level) {
-  auto until = clock::now() + limit;
-  while ((queued() > level || writing_) && !broken_ && clock::now() < until) {
-    drained_.expires_at(until);
-    (void)co_await drained_.async_wait(net::use_tuple);
-  }
-}
-
-void connection::arm_keepalive() {
-  clock::time_point when;
-  if (state_ != state::open) when = clock::now() + cfg_.close_timeout;
-  else if (ping_outstanding_) when = ping_sent_ + cfg_.pong_timeout;
-  else if (cfg_.ping_interval.count() == 0) return;
-  else when = last_rx_ + cfg_.ping_interval;
-  keepalive_.expires_at(when);
-  keepalive_.async_wait([w = weak_from_this()](std::error_code ec) {
-    if (ec) return;
-    if (auto c = w.lock()) c->on_keepalive();
+void connection::flush_later() {
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(executor_, [w = weak_from_this()] {
+    auto c = w.lock();
+    if (!c || !c->self_) return;
+    c->flush_posted_ = false;
+    c->flush();
+    c->settle();
   });
 }
 
-void connection::on_keepalive() {
-  if (state_ != state::open) {  // the close handshake took too long
-    stream_.close();
+void connection::settle() {
+  if (ending_) return;
+  if (broken_ || peer_gone_) return end();
+  if (state_ == state::open) {
+    if (paused_ && queued() <= cfg_.send_buffer) {
+      paused_ = false;
+      read_later();
+    }
     return;
   }
+  if (queued() > 0) return;  // our close frame (or the reply to theirs) is still going out
+  if (state_ == state::closed) return end();
+  if (reader_failed_ && !lingering_) {
+    // We failed the connection (§7.1.7) and our close frame is out. Say we are done sending
+    // and read what the peer still sends until it closes, so that unread input does not turn
+    // our close into a reset that destroys the close frame in flight. (TLS: its close_notify
+    // does the same job, and the peer's records cannot be skipped without decrypting them.)
+    if (socket_->is_tls()) return end();
+    lingering_ = true;
+    socket_->shutdown_write();
+    read_input();
+    if (peer_gone_) end();
+  }
+  // closing: waiting for the peer's close frame (or its EOF while lingering), within the
+  // close timeout armed by close().
+}
+
+void connection::arm_timer() {
+  if (!socket_) return;
+  if (state_ != state::open) {
+    socket_->expires_after(cfg_.close_timeout);
+    return;
+  }
+  clock::time_point when;
+  if (ping_outstanding_) when = ping_sent_ + cfg_.pong_timeout;
+  else if (cfg_.ping_interval.count() == 0) return socket_->disarm();
+  else when = last_rx_ + cfg_.ping_interval;
+  socket_->expires_at(when);
+}
+
+void connection::on_keepalive() {
   auto now = clock::now();
   if (ping_outstanding_ && last_rx_ > ping_sent_) ping_outstanding_ = false;  // any traffic will do
   if (ping_outstanding_) {
     if (now - ping_sent_ >= cfg_.pong_timeout) {
       if (ctx_.trace) ctx_.trace->info("{} ws#{} no pong: peer is gone", info_.remote, id_);
       broken_ = true;
-      finish_app();
-      stream_.close();
-      return;
+      return end();
     }
-  } else if (now - last_rx_ >= cfg_.ping_interval) {
+  } else if (cfg_.ping_interval.count() > 0 && now - last_rx_ >= cfg_.ping_interval) {
     release_idle_memory();  // quiet for a whole ping interval
     writer_.ping({}, out_);
-    kick_writer();
     ping_outstanding_ = true;
     ping_sent_ = now;
+    flush();
   }
-  arm_keepalive();
+  arm_timer();
+  settle();
 }
 
 void connection::release_idle_memory() {
-  if (!reading_) reader_.shrink_if_idle(0);
-  if (!writing_ && out_.empty()) {
-    std::string().swap(out_);
-    std::string().swap(inflight_);
+  reader_.shrink_if_idle(0);
+  if (queued() == 0) std::string().swap(out_);
+}
+
+void connection::end() {
+  if (ending_) return;
+  ending_ = true;
+  finish_app();
+  state_ = state::closed;
+  if (socket_) {
+    socket_->set_owner(nullptr);
+    if (!broken_ && !peer_gone_) socket_->shutdown_write();  // close_notify and FIN
+    socket_.reset();
   }
+  out_.clear();
+  out_sent_ = 0;
+  if (ctx_.open) ctx_.open->dec();
+  token_.reset();
+  self_.reset();  // the caller's own reference keeps us until it returns
 }
 
 void handle::send(opcode op, std::shared_ptr<const std::string> payload) const {

@@ -30,7 +30,7 @@ service::service(settings s)
   context_.budget = &budget_;
   if (settings_.trace) context_.trace = app::logger("trace");
   auto& reg = app::metrics();
-  open_ = &reg.gauge_metric("l7_websocket_connections", "Open WebSocket connections");
+  context_.open = &reg.gauge_metric("l7_websocket_connections", "Open WebSocket connections");
   refused_ = &reg.counter_metric("l7_websocket_handshakes_refused_total",
                                  "WebSocket handshakes answered with an error status");
 }
@@ -75,19 +75,15 @@ net::awaitable<void> service::serve(http::server::exchange& ex, application& app
   }
   if (co_await ex.respond(std::move(accepted.response), "")) co_return;
 
+  // The HTTP session ends when we return; the connection is the WebSocket's from here on.
   auto raw = ex.upgrade();
   connection_info info{std::string(ex.path()), std::string(ex.query()),
                        net::to_ip(ex.remote().address()).to_string(), accepted.protocol};
-  auto c = std::make_shared<connection>(raw.stream, raw.worker, context_, app, std::move(info),
-                                        next_id_.fetch_add(1, std::memory_order_relaxed));
+  auto c = std::make_shared<connection>(std::move(raw.connection), raw.worker, context_, app,
+                                        std::move(info), next_id_.fetch_add(1, std::memory_order_relaxed));
   if (accepted.deflate) c->enable_deflate(*accepted.deflate);
   // What the client sent after its handshake belongs to the WebSocket.
-  std::string early(raw.buffer.text());
-  raw.buffer.consume(raw.buffer.size());
-  raw.buffer.shrink_if_empty(0);
-  open_->inc();
-  co_await c->run(as_bytes(early));
-  open_->dec();
+  c->start(as_bytes(raw.early));
 }
 
 }  // namespace l7::websocket::server

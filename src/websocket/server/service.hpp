@@ -51,7 +51,6 @@ class service {
   chat_app chat_;
   pubsub_app pubsub_;
   std::atomic<std::uint64_t> next_id_{1};
-  app::gauge* open_ = nullptr;
   app::counter* refused_ = nullptr;
 };
 

@@ -1,0 +1,34 @@
+#include "net/io_waiter.hpp"
+
+namespace l7::net {
+
+awaitable<std::error_code> io_waiter::wait(connection& c, unsigned what) {
+  if (expired_) co_return asio::error::timed_out;
+  if (!c.is_open()) co_return asio::error::bad_descriptor;
+  if (((what & ready_read) && c.may_read()) || ((what & ready_write) && c.may_write()))
+    co_return std::error_code{};
+  want_ = what;
+  result_.clear();
+  waiting_ = true;
+  wake_.expires_at(asio::steady_timer::time_point::max());
+  (void)co_await wake_.async_wait(use_tuple);
+  waiting_ = false;
+  co_return result_;
+}
+
+void io_waiter::on_ready(connection&, unsigned ready) {
+  if (!waiting_ || !(ready & want_)) return;
+  waiting_ = false;
+  wake_.cancel();
+}
+
+void io_waiter::on_deadline(connection& c) {
+  expired_ = true;
+  c.close();
+  if (!waiting_) return;
+  waiting_ = false;
+  result_ = asio::error::timed_out;
+  wake_.cancel();
+}
+
+}  // namespace l7::net
