@@ -5,7 +5,7 @@ set -euo pipefail
 l7=$(realpath "${1:?usage: bench/run.sh path/to/l7}")
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/http.sh" "$l7"
-"$here/http_memory.sh" "$l7"
+"$here/idle_memory.sh" "$l7"
 "$here/dns.sh" "$l7"
 "$here/websocket.sh" "$l7"
 "$here/ftp.sh" "$l7"
