@@ -59,6 +59,8 @@ void connection::on_timer() {
 
 void connection::expires_at(clock::time_point when) { poller_->timers().arm(*this, when); }
 
+void connection::expires_after(clock::duration d) { expires_at(poller_->now() + d); }
+
 void connection::disarm() { poller_->timers().disarm(*this); }
 
 io_result connection::read_some(std::span<std::byte> into) {
@@ -90,7 +92,7 @@ io_result connection::read_some(std::span<std::byte> into) {
   }
 }
 
-io_result connection::write_some(std::span<const std::byte> a, std::span<const std::byte> b) {
+io_result connection::write_some(std::span<const std::byte> a, std::span<const std::byte> b, bool more) {
   if (fd_ < 0) return {io_status::failed, 0, asio::error::bad_descriptor};
   if (a.empty()) std::swap(a, b);
   const std::size_t total = a.size() + b.size();
@@ -110,17 +112,18 @@ io_result connection::write_some(std::span<const std::byte> a, std::span<const s
     if (r == 1) return {io_status::done, n, {}};
     return tls_result(r, 0);
   }
+  const int flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0);
   for (;;) {
     ssize_t n;
     if (b.empty()) {
-      n = ::send(fd_, a.data(), a.size(), MSG_NOSIGNAL);
+      n = ::send(fd_, a.data(), a.size(), flags);
     } else {
       iovec iov[2] = {{const_cast<std::byte*>(a.data()), a.size()},
                       {const_cast<std::byte*>(b.data()), b.size()}};
       msghdr msg{};
       msg.msg_iov = iov;
       msg.msg_iovlen = 2;
-      n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+      n = ::sendmsg(fd_, &msg, flags);
     }
     if (n >= 0) {
       if (static_cast<std::size_t>(n) < total) writable_ = false;  // the send buffer is full
@@ -211,6 +214,8 @@ io_result connection::tls_result(int ret, std::size_t n) {
 }
 
 bool connection::tls_established() const { return ssl_ && SSL_is_init_finished(ssl_); }
+
+bool connection::tls_pending() const { return ssl_ && SSL_has_pending(ssl_); }
 
 std::string_view connection::tls_version() const { return ssl_ ? SSL_get_version(ssl_) : ""; }
 

@@ -105,13 +105,17 @@ class connection final : private wheel_timer {
   io_result handshake();
   bool is_tls() const { return ssl_ != nullptr; }
   bool tls_established() const;
+  // Decrypted or buffered record bytes OpenSSL holds that a read_some() would return first.
+  bool tls_pending() const;
   std::string_view tls_version() const;
   // The ALPN protocol the handshake chose, or empty.
   std::string_view alpn() const;
 
   io_result read_some(std::span<std::byte> into);
-  // Writes from `a` then `b` (one writev for plain TCP).
-  io_result write_some(std::span<const std::byte> a, std::span<const std::byte> b = {});
+  // Writes from `a` then `b` (one sendmsg for plain TCP). `more`: more bytes follow at once,
+  // so the kernel may hold these back to fill a segment (MSG_MORE; plain TCP only).
+  io_result write_some(std::span<const std::byte> a, std::span<const std::byte> b = {},
+                       bool more = false);
   // sendfile(2) of up to `count` bytes of `file_fd` from `offset` (advanced by what was
   // sent); plain TCP only (under TLS the bytes must go through write_some()).
   io_result send_file(int file_fd, std::int64_t& offset, std::size_t count);
@@ -124,7 +128,7 @@ class connection final : private wheel_timer {
 
   // The one deadline; the owner's on_deadline() runs once when it passes.
   void expires_at(clock::time_point when);
-  void expires_after(clock::duration d) { expires_at(clock::now() + d); }
+  void expires_after(clock::duration d);
   void disarm();
   bool deadline_armed() const { return armed(); }
 

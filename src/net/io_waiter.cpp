@@ -7,11 +7,13 @@ awaitable<std::error_code> io_waiter::wait(connection& c, unsigned what) {
   if (!c.is_open()) co_return asio::error::bad_descriptor;
   if (((what & ready_read) && c.may_read()) || ((what & ready_write) && c.may_write()))
     co_return std::error_code{};
+  asio::steady_timer wake(executor_, asio::steady_timer::time_point::max());
   want_ = what;
   result_.clear();
   waiting_ = true;
-  wake_.expires_at(asio::steady_timer::time_point::max());
-  (void)co_await wake_.async_wait(use_tuple);
+  wake_ = &wake;
+  (void)co_await wake.async_wait(use_tuple);
+  wake_ = nullptr;
   waiting_ = false;
   co_return result_;
 }
@@ -19,7 +21,7 @@ awaitable<std::error_code> io_waiter::wait(connection& c, unsigned what) {
 void io_waiter::on_ready(connection&, unsigned ready) {
   if (!waiting_ || !(ready & want_)) return;
   waiting_ = false;
-  wake_.cancel();
+  wake_->cancel();
 }
 
 void io_waiter::on_deadline(connection& c) {
@@ -28,7 +30,7 @@ void io_waiter::on_deadline(connection& c) {
   if (!waiting_) return;
   waiting_ = false;
   result_ = asio::error::timed_out;
-  wake_.cancel();
+  wake_->cancel();
 }
 
 }  // namespace l7::net

@@ -12,7 +12,19 @@ void parking::park(std::unique_ptr<connection> c, connection::clock::duration id
 }
 
 void parking::on_ready(connection& c, unsigned ready) {
-  if (!(ready & ready_read)) return;  // writable only: still nothing to read
+  if (c.is_tls() && !c.tls_established()) {
+    auto r = c.handshake();
+    if (r.status == io_status::want_read || r.status == io_status::want_write) return;
+    if (r.status != io_status::done) {
+      handshake_failed(c, r.ec ? r.ec : std::make_error_code(std::errc::connection_aborted));
+      return drop(c);
+    }
+    // Done: the peer's first request often came with its Finished. Bytes already read (or
+    // not yet known to be absent) go to a session; otherwise the next edge brings them.
+    if (!c.may_read() && !c.tls_pending()) return;
+  } else if (!(ready & ready_read)) {
+    return;  // writable only: still nothing to read
+  }
   c.set_owner(nullptr);
   c.disarm();
   resume(std::unique_ptr<connection>(&c));

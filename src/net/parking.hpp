@@ -7,6 +7,10 @@
 // session for it; when the idle time passes, or the worker stops, it is closed without a word
 // (what HTTP/1.1 allows for idle connections, RFC 9112 §9.5; a protocol that must say goodbye
 // overrides closing()).
+// A TLS connection parked before its handshake is done (a new one) is taken through the
+// handshake here, on readiness, before any session exists: no session object, coroutine or
+// timer is spent on a handshake, and the heap is not cut up by their allocations between
+// OpenSSL's.
 //
 // A parking is usually one per listener and worker, and must outlive the connections it holds
 // (the worker's poller hands them back through on_abandon() when the worker goes away).
@@ -35,6 +39,8 @@ class parking : public connection_owner {
   virtual void resume(std::unique_ptr<connection> c) = 0;
   // A parked connection is about to be destroyed (idle timeout, stop, shutdown).
   virtual void closing(connection&) {}
+  // A parked connection's TLS handshake failed (it is closed next).
+  virtual void handshake_failed(connection&, const std::error_code&) {}
 
  private:
   void on_ready(connection& c, unsigned ready) final;

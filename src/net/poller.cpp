@@ -79,20 +79,32 @@ void poller::remove(connection& c) {
 void poller::wait() {
   epoll_->async_wait(asio::posix::stream_descriptor::wait_read, [this](std::error_code ec) {
     if (ec || !epoll_) return;
-    dispatch();
-    if (epoll_) wait();
+    poll();
   });
 }
 
-void poller::dispatch() {
+// While events keep coming, look again on the next turn of the event loop instead of asking
+// Asio to wait: a wait costs an epoll_ctl (Asio re-arms the descriptor) and a blocking
+// epoll_wait on top of ours; a turn costs Asio a non-blocking one. Once a look finds nothing,
+// wait again.
+void poller::poll() {
+  if (dispatch() == 0) return wait();
+  asio::post(io_, [this] {
+    if (epoll_) poll();
+  });
+}
+
+int poller::dispatch() {
   const int n = ::epoll_wait(epoll_->native_handle(), batch_.data(), static_cast<int>(batch_.size()), 0);
-  if (n <= 0) return;
+  if (n <= 0) return 0;
+  batch_time_ = timer_wheel::clock::now();
   batch_size_ = n;
   for (int i = 0; i < n; ++i) {
     auto& ev = batch_[static_cast<std::size_t>(i)];
     if (auto* c = static_cast<connection*>(ev.data.ptr)) c->on_events(ev.events);
   }
   batch_size_ = 0;
+  return n;
 }
 
 void poller::begin_stop() {

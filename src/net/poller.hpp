@@ -40,6 +40,11 @@ class poller {
 
   asio::io_context& context() { return io_; }
   timer_wheel& timers() { return wheel_; }
+  // The time, read once per batch of events while they are being handled (deadlines and
+  // timestamps need no more precision than the timer wheel's tick), else read now.
+  timer_wheel::clock::time_point now() const {
+    return batch_size_ > 0 ? batch_time_ : timer_wheel::clock::now();
+  }
   // A buffer for reads whose bytes are used up (or copied) before the next read on this
   // worker: a connection needs no read buffer of its own between messages.
   std::span<std::byte> scratch() { return {scratch_.get(), scratch_size}; }
@@ -62,7 +67,8 @@ class poller {
   // Forgets `c`: unlinks it and drops its events from the batch being dispatched.
   void remove(connection& c);
   void wait();
-  void dispatch();
+  void poll();
+  int dispatch();  // returns the number of events handled
 
   asio::io_context& io_;
   std::unique_ptr<asio::posix::stream_descriptor> epoll_;  // null after shutdown()
@@ -75,6 +81,7 @@ class poller {
   std::size_t count_ = 0;
   std::array<epoll_event, 256> batch_{};
   int batch_size_ = 0;  // events of the batch being dispatched (0 outside dispatch())
+  timer_wheel::clock::time_point batch_time_{};
   bool stopping_ = false;
 };
 

@@ -8,14 +8,12 @@
 
 namespace l7::http::server {
 namespace {
-
-net::awaitable<void> run_session(listener_worker& home, std::unique_ptr<net::connection> c) {
-  net::worker::session_token token(home.worker());
-  session s(home, std::move(c));
-  co_await s.run();
-}
-
+constexpr std::size_t max_spare_sessions = 64;  // enough for the requests in flight on a worker
 }  // namespace
+
+listener_worker::listener_worker(net::worker& w, const listener_context& l) : worker_(w), listener_(l) {}
+
+listener_worker::~listener_worker() = default;
 
 void listener_worker::accept(std::unique_ptr<net::connection> c) {
   if (listener_.tls && !c->start_tls_server(listener_.tls->native_handle())) {
@@ -33,8 +31,38 @@ void listener_worker::rest(std::unique_ptr<net::connection> c) {
   park(std::move(c), listener_.config->idle_timeout);
 }
 
+void listener_worker::handshake_failed(net::connection& c, const std::error_code& ec) {
+  if (listener_.log->should_log(spdlog::level::debug))
+    listener_.log->debug("{}: TLS handshake failed: {}", net::to_string(c.remote()), ec.message());
+}
+
+void listener_worker::recycle(std::unique_ptr<session> s) {
+  if (spare_.size() < max_spare_sessions) spare_.push_back(std::move(s));
+}
+
 void listener_worker::resume(std::unique_ptr<net::connection> c) {
-  asio::co_spawn(worker_.executor(), run_session(*this, std::move(c)),
+  std::unique_ptr<session> s;
+  if (spare_.empty()) {
+    s = std::make_unique<session>(*this);
+  } else {
+    s = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  // Most bursts are one request answered at once: no coroutine for those.
+  s->begin_burst(std::move(c));
+  session::start from;
+  try {
+    from = s->run_instant();
+  } catch (const std::exception& e) {  // not into the event loop: this session only
+    listener_.log->error("session ended by an exception: {}", e.what());
+    return;
+  }
+  if (from.next == session::head_step::idle) {
+    s->end_burst();
+    recycle(std::move(s));
+    return;
+  }
+  asio::co_spawn(worker_.executor(), session::serve_burst(std::move(s), from),
                  [log = listener_.log.get()](std::exception_ptr e) {
                    if (!e) return;
                    try {

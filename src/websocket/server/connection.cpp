@@ -114,7 +114,7 @@ void connection::read_input() {
     auto scratch = worker_.poller().scratch();
     auto r = socket_->read_some(scratch);
     if (r.status == net::io_status::done) {
-      last_rx_ = clock::now();
+      last_rx_ = worker_.poller().now();
       if (lingering_) continue;  // after a failure: read and drop until the peer closes
       auto got = scratch.first(r.bytes);
       if (reader_.buffered() == 0) reader_.borrow(got);
