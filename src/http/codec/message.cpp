@@ -6,43 +6,56 @@
 
 namespace l7::http {
 
+fields& fields::operator=(const fields& o) {
+  if (this != &o) {
+    clear();
+    for (const auto& f : o) add(f.name, f.value);
+  }
+  return *this;
+}
+
 void fields::add(std::string_view name, std::string_view value) {
-  if (list_.capacity() == 0) list_.reserve(8);  // typical heads: one allocation, not four
-  list_.push_back(field{std::string(name), std::string(value)});
+  if (used_ < list_.size()) {  // spare storage from before clear()
+    list_[used_].name.assign(name);
+    list_[used_].value.assign(value);
+  } else {
+    if (list_.capacity() == 0) list_.reserve(8);  // typical heads: one allocation, not four
+    list_.push_back(field{std::string(name), std::string(value)});
+  }
+  ++used_;
 }
 
 void fields::set(std::string_view name, std::string_view value) {
-  auto it = std::find_if(list_.begin(), list_.end(),
-                         [&](const field& f) { return iequals(f.name, name); });
-  if (it == list_.end()) {
+  auto it = std::find_if(list_.begin(), used_end(), [&](const field& f) { return iequals(f.name, name); });
+  if (it == used_end()) {
     add(name, value);
     return;
   }
   it->value.assign(value);
   // Drop every later duplicate; the first keeps its position.
-  auto tail = std::remove_if(it + 1, list_.end(),
-                             [&](const field& f) { return iequals(f.name, name); });
-  list_.erase(tail, list_.end());
+  auto tail = std::remove_if(it + 1, used_end(), [&](const field& f) { return iequals(f.name, name); });
+  used_ = static_cast<std::size_t>(tail - list_.begin());
 }
 
 void fields::erase(std::string_view name) {
-  std::erase_if(list_, [&](const field& f) { return iequals(f.name, name); });
+  auto tail = std::remove_if(list_.begin(), used_end(), [&](const field& f) { return iequals(f.name, name); });
+  used_ = static_cast<std::size_t>(tail - list_.begin());
 }
 
 std::optional<std::string_view> fields::get(std::string_view name) const {
-  for (const auto& f : list_)
+  for (const auto& f : *this)
     if (iequals(f.name, name)) return std::string_view(f.value);
   return std::nullopt;
 }
 
 std::size_t fields::count(std::string_view name) const {
-  return static_cast<std::size_t>(std::count_if(
-      list_.begin(), list_.end(), [&](const field& f) { return iequals(f.name, name); }));
+  return static_cast<std::size_t>(
+      std::count_if(begin(), end(), [&](const field& f) { return iequals(f.name, name); }));
 }
 
 // Comma-separated list elements, OWS trimmed (RFC 9110 §5.6.1).
 bool fields::has_token(std::string_view name, std::string_view token) const {
-  for (const auto& f : list_) {
+  for (const auto& f : *this) {
     if (!iequals(f.name, name)) continue;
     std::string_view rest = f.value;
     while (!rest.empty()) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace l7::http {
@@ -17,8 +18,21 @@ struct field {
 };
 
 // An ordered list of header (or trailer) fields; duplicates are kept in order.
+// clear() keeps the storage of the fields it empties: a parser or session that is reused for
+// request after request fills the same strings again instead of allocating them.
 class fields {
  public:
+  fields() = default;
+  fields(const fields& o)
+      : list_(o.list_.begin(), o.list_.begin() + static_cast<std::ptrdiff_t>(o.used_)), used_(o.used_) {}
+  fields& operator=(const fields& o);
+  fields(fields&& o) noexcept : list_(std::move(o.list_)), used_(std::exchange(o.used_, 0)) {}
+  fields& operator=(fields&& o) noexcept {
+    list_ = std::move(o.list_);
+    used_ = std::exchange(o.used_, 0);
+    return *this;
+  }
+
   void add(std::string_view name, std::string_view value);
   // Replaces every field with this name by one field (appended if there was none).
   void set(std::string_view name, std::string_view value);
@@ -31,13 +45,16 @@ class fields {
   bool has_token(std::string_view name, std::string_view token) const;
 
   auto begin() const { return list_.begin(); }
-  auto end() const { return list_.end(); }
-  std::size_t size() const { return list_.size(); }
-  bool empty() const { return list_.empty(); }
-  void clear() { list_.clear(); }
+  auto end() const { return list_.begin() + static_cast<std::ptrdiff_t>(used_); }
+  std::size_t size() const { return used_; }
+  bool empty() const { return used_ == 0; }
+  void clear() { used_ = 0; }
 
  private:
-  std::vector<field> list_;
+  auto used_end() { return list_.begin() + static_cast<std::ptrdiff_t>(used_); }
+
+  std::vector<field> list_;  // [0, used_) are the fields; the rest are spare storage
+  std::size_t used_ = 0;
 };
 
 // version is major*10 + minor: 10 for HTTP/1.0, 11 for HTTP/1.1.

@@ -126,10 +126,26 @@ void parser::finish(std::error_code& ec) {
 void parser::expect_response_to(std::string_view method) { response_to_.assign(method); }
 
 void parser::reset() {
-  const bool keep_method = interim_;
-  std::string method = std::move(response_to_);
-  *this = parser(role_, limits_);
-  if (keep_method) response_to_ = std::move(method);
+  // Member by member, so that the heads' strings and field lists keep their storage for the
+  // next message on the connection.
+  if (!interim_) response_to_.clear();  // an interim response keeps the final one's method
+  request_.method.clear();
+  request_.target.clear();
+  request_.version = 11;
+  request_.headers.clear();
+  response_.status = 200;
+  response_.reason.clear();
+  response_.version = 11;
+  response_.headers.clear();
+  trailers_.clear();
+  state_ = state::head;
+  event_ = need_more{};
+  error_.clear();
+  scan_ = detail::section_scanner{};
+  content_length_.reset();
+  remaining_ = 0;
+  body_bytes_ = 0;
+  chunked_ = until_close_ = keep_alive_ = upgrade_ = expect_continue_ = interim_ = false;
 }
 
 bool parser::chunked() const { return chunked_; }

@@ -16,6 +16,7 @@
 namespace l7::http::server {
 
 class exchange;
+struct fixed_response;
 using handler = std::function<net::awaitable<void>(exchange&)>;
 
 struct route {
@@ -23,6 +24,10 @@ struct route {
   std::string path;                  // "/metrics", or a prefix like "/ws/" when prefix is true
   bool prefix = false;
   handler fn;
+  // A canned response known in advance (`[[http.responses]]`): a session may send it itself,
+  // without running `fn` (and without a coroutine), when the request has no body. `fn` must
+  // answer the same. Must outlive the router.
+  const fixed_response* fixed = nullptr;
 };
 
 struct route_match {

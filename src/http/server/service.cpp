@@ -66,9 +66,11 @@ service::service(settings s) : settings_(std::move(s)) {
     co_await ex.respond(200, app::metrics_content_type, app::metrics().render());
   });
   for (const auto& r : settings_.responses) {
-    router_.add({"GET", "HEAD"}, r.path, [&r](exchange& ex) -> net::awaitable<void> {
-      co_await ex.respond(r.status, r.content_type, r.body);
-    });
+    router_.add(route{{"GET", "HEAD"}, r.path, false,
+                      [&r](exchange& ex) -> net::awaitable<void> {
+                        co_await ex.respond(r.status, r.content_type, r.body);
+                      },
+                      &r});
   }
 }
 

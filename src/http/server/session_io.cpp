@@ -68,28 +68,69 @@ void session::prepare_head(response_head& head, std::optional<std::uint64_t> len
   }
 }
 
-net::awaitable<std::error_code> session::write(std::string_view head, std::span<const std::byte> body) {
-  auto a = as_bytes(head);
-  auto b = body;
-  bytes_sent_ += body.size();
+bool session::send_now(std::span<const std::byte>& a, std::span<const std::byte>& b, std::error_code& ec,
+                       bool more) {
   while (!a.empty() || !b.empty()) {
-    auto r = conn_->write_some(a, b);
+    auto r = conn_->write_some(a, b, more);
     if (r.status == net::io_status::done) {
       auto from_a = std::min(r.bytes, a.size());
       a = a.subspan(from_a);
       b = b.subspan(r.bytes - from_a);
       continue;
     }
-    std::error_code ec = r.ec;
-    if (r.status == net::io_status::want_read || r.status == net::io_status::want_write) {
-      conn_->expires_after(listener_.config->io_timeout);
-      ec = co_await wait(r.status == net::io_status::want_read ? net::ready_read : net::ready_write);
-      if (!ec) continue;
-    }
+    if (r.status == net::io_status::want_read || r.status == net::io_status::want_write) return false;
     close_after_ = true;
-    co_return ec ? ec : make_error_code(asio::error::broken_pipe);
+    ec = r.ec ? r.ec : make_error_code(asio::error::broken_pipe);
+    return true;
   }
-  co_return std::error_code{};
+  return true;
+}
+
+net::awaitable<std::error_code> session::write_rest(std::span<const std::byte> a, std::span<const std::byte> b,
+                                                    bool more) {
+  for (;;) {
+    std::error_code ec;
+    if (send_now(a, b, ec, more)) co_return ec;
+    conn_->expires_after(listener_.config->io_timeout);
+    // TLS may need to read before it can write again; plain TCP waits for room.
+    const unsigned what = conn_->may_write() ? net::ready_read : net::ready_write;
+    if (auto wec = co_await wait(what)) {
+      close_after_ = true;
+      co_return wec;
+    }
+  }
+}
+
+net::awaitable<std::error_code> session::write(std::string_view head, std::span<const std::byte> body,
+                                               bool more) {
+  auto a = as_bytes(head);
+  auto b = body;
+  bytes_sent_ += body.size();
+  std::error_code ec;
+  if (send_now(a, b, ec, more)) co_return ec;
+  co_return co_await write_rest(a, b, more);
+}
+
+bool session::reply_now(int status, std::string_view content_type, std::string_view body,
+                        std::error_code& ec) {
+  // The reusable head: its fields keep their storage from one response to the next.
+  response_head& head = reply_;
+  head.status = status;
+  head.reason.clear();
+  head.headers.clear();
+  if (!content_type.empty()) head.headers.add("Content-Type", content_type);
+  prepare_head(head, body.size(), false);
+  response_done_ = true;
+  const bool send_body = !head_only_ && status >= 200 && status != 204 && status != 304;
+  pending_a_ = as_bytes(out_);
+  pending_b_ = send_body ? as_bytes(body) : std::span<const std::byte>{};
+  bytes_sent_ += pending_b_.size();
+  return send_now(pending_a_, pending_b_, ec);
+}
+
+net::awaitable<std::error_code> session::flush_head(bool more) {
+  head_pending_ = false;
+  co_return co_await write(out_, {}, more);
 }
 
 net::awaitable<std::error_code> session::send_file(int fd, std::uint64_t offset, std::uint64_t length) {
@@ -107,6 +148,10 @@ net::awaitable<std::error_code> session::send_file(int fd, std::uint64_t offset,
       length -= static_cast<std::uint64_t>(got);
     }
     co_return std::error_code{};
+  }
+  // The head goes out with the first bytes of the file (MSG_MORE), not in a segment of its own.
+  if (head_pending_) {
+    if (auto ec = co_await flush_head(true)) co_return ec;
   }
   auto off = static_cast<std::int64_t>(offset);
   std::error_code ec;

@@ -31,6 +31,41 @@ TEST(http_fields, add_get_count_case_insensitive) {
   EXPECT_TRUE(f.empty());
 }
 
+TEST(http_fields, clear_keeps_storage_and_nothing_else) {
+  fields f;
+  f.add("Host", "a-host-name-longer-than-sso.example");
+  f.add("Accept", "*/*");
+  f.add("X-Drop", "1");
+  f.clear();
+  EXPECT_TRUE(f.empty());
+  EXPECT_EQ(f.begin(), f.end());
+  EXPECT_FALSE(f.get("host")) << "a cleared field is gone";
+  EXPECT_EQ(f.count("accept"), 0u);
+  f.add("Host", "b");
+  EXPECT_EQ(f.size(), 1u);
+  EXPECT_EQ(f.get("host"), "b");
+  EXPECT_FALSE(f.get("x-drop"));
+  // set() and erase() see only the fields in use, not the spare storage behind them.
+  f.set("Accept", "text/html");
+  f.set("X-Drop", "2");
+  EXPECT_EQ(f.size(), 3u);
+  f.erase("accept");
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f.begin()[0].name, "Host");
+  EXPECT_EQ(f.begin()[1].value, "2");
+  // Copies hold the fields in use only.
+  fields copy = f;
+  EXPECT_EQ(copy.size(), 2u);
+  f.clear();
+  fields assigned;
+  assigned.add("Z", "z");
+  assigned = copy;
+  ASSERT_EQ(assigned.size(), 2u);
+  EXPECT_EQ(assigned.get("x-drop"), "2");
+  fields moved = std::move(assigned);
+  EXPECT_EQ(moved.size(), 2u);
+}
+
 TEST(http_fields, has_token) {
   fields f;
   f.add("Connection", "keep-alive , Upgrade");

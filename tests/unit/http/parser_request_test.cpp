@@ -213,6 +213,43 @@ TEST(http_request_parser, error_is_sticky_until_reset) {
   EXPECT_TRUE(std::holds_alternative<head_event>(p.next()));
 }
 
+TEST(http_request_parser, reset_leaves_nothing_of_the_last_message) {
+  // A kept-alive connection's parser is reset between requests: no header, framing or state
+  // of the first request may leak into the second (reset() reuses the storage).
+  parser p(role::request);
+  std::error_code ec;
+  const std::string_view first =
+      "POST /upload?x=1 HTTP/1.1\r\nHost: first.example\r\nContent-Length: 3\r\n"
+      "Expect: 100-continue\r\nConnection: keep-alive\r\nX-Only-First: yes\r\n\r\nabc";
+  auto n = p.parse(first, ec);
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(std::holds_alternative<head_event>(p.next()));
+  EXPECT_TRUE(p.expect_continue());
+  p.parse(first.substr(n), ec);
+  p.next();
+  p.parse(std::string_view(), ec);
+  ASSERT_TRUE(std::holds_alternative<end_event>(p.next()));
+  p.reset();
+  EXPECT_FALSE(p.done());
+  p.parse(std::string_view("GET / HTTP/1.0\r\nHost: b\r\n\r\n"), ec);
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(std::holds_alternative<head_event>(p.next()));
+  const auto& r = p.request();
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.target, "/");
+  EXPECT_EQ(r.version, 10);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers.get("host"), "b");
+  EXPECT_FALSE(r.headers.get("x-only-first"));
+  EXPECT_FALSE(p.content_length());
+  EXPECT_FALSE(p.expect_continue());
+  EXPECT_FALSE(p.keep_alive()) << "HTTP/1.0 without keep-alive";
+  EXPECT_FALSE(p.chunked());
+  p.parse(std::string_view(), ec);
+  EXPECT_TRUE(std::holds_alternative<end_event>(p.next()));
+  EXPECT_TRUE(p.done());
+}
+
 TEST(http_request_parser, caller_dropping_bytes_restarts_the_scan) {
   parser p(role::request);
   std::error_code ec;
