@@ -7,6 +7,13 @@
 
 namespace l7::app {
 
+std::size_t counter::thread_cell() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % cell_count;
+  return mine;
+}
+
+
 namespace {
 
 bool valid_name(std::string_view s, bool allow_colon) {
