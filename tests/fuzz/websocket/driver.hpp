@@ -57,8 +57,12 @@ inline event_record record_of(const event& ev) {
 
 // Feeds `input` cut at the ascending offsets in `cuts` (empty: all at once, in pieces of at
 // most 64 KiB) and drains the reader after each piece.
+// `borrowed`: as the server's connection reads, each piece lands in a scratch buffer that the
+// reader parses in place (borrow(), or feed() behind an incomplete frame), keep_rest() keeps
+// what it needs, and the scratch is then overwritten: an event that still pointed into it, or
+// bytes the reader forgot to keep, would change the transcript.
 inline transcript run_reader(std::string_view input, const std::vector<std::size_t>& cuts,
-                             const reader_setup& s) {
+                             const reader_setup& s, bool borrowed = false) {
   transcript t;
   reader rd(s.r, s.lim);
   if (s.deflate) rd.enable_deflate(s.window_bits, s.no_context_takeover, s.budget);
@@ -72,9 +76,17 @@ inline transcript run_reader(std::string_view input, const std::vector<std::size
     const std::size_t fits = rd.buffered() < s.lim.max_buffer ? s.lim.max_buffer - rd.buffered() : 0;
     const std::size_t n = std::min({to - pos, std::size_t{1} << 16, fits});
     if (n == 0) break;
-    auto space = rd.prepare(n);
-    std::memcpy(space.data(), input.data() + pos, n);
-    rd.commit(n);
+    std::string scratch;
+    if (borrowed) {
+      scratch.assign(input.data() + pos, n);
+      auto piece = std::as_writable_bytes(std::span(scratch));
+      if (rd.buffered() == 0) rd.borrow(piece);
+      else rd.feed(piece);
+    } else {
+      auto space = rd.prepare(n);
+      std::memcpy(space.data(), input.data() + pos, n);
+      rd.commit(n);
+    }
     pos += n;
     for (;;) {
       std::error_code ec;
@@ -92,6 +104,10 @@ inline transcript run_reader(std::string_view input, const std::vector<std::size
       t.events.push_back(record_of(ev));
       if (std::holds_alternative<close_event>(ev)) ended = true;
     }
+    if (borrowed) {
+      rd.keep_rest();
+      std::fill(scratch.begin(), scratch.end(), '\xee');
+    }
   }
   return t;
 }
@@ -104,10 +120,10 @@ inline transcript run_split(std::string_view input, std::size_t at, const reader
   return run_reader(input, {at}, s);
 }
 
-inline transcript run_bytewise(std::string_view input, const reader_setup& s) {
+inline transcript run_bytewise(std::string_view input, const reader_setup& s, bool borrowed = false) {
   std::vector<std::size_t> cuts;
   for (std::size_t i = 1; i < input.size(); ++i) cuts.push_back(i);
-  return run_reader(input, cuts, s);
+  return run_reader(input, cuts, s, borrowed);
 }
 
 }  // namespace l7::websocket::testing

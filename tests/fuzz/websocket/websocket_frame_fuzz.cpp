@@ -63,6 +63,11 @@ void check_splits(std::string_view input, const reader_setup& s, const transcrip
   if (run_reader(input, {std::min(a, b), std::max(a, b)}, s) != whole)
     fail("two-cut split differs from whole");
   if (input.size() <= 512 && run_bytewise(input, s) != whole) fail("bytewise differs");
+  // Parsed where it was read (the server's connection): the same events.
+  if (run_reader(input, {}, s, true) != whole) fail("borrowed whole differs");
+  if (run_reader(input, {std::min(a, b), std::max(a, b)}, s, true) != whole)
+    fail("borrowed two-cut split differs from whole");
+  if (input.size() <= 256 && run_bytewise(input, s, true) != whole) fail("borrowed bytewise differs");
 }
 
 // The peer writes the events again; our reader must read the same events back.

@@ -24,6 +24,41 @@ TEST(bytes, round_trip_and_bounds) {
   EXPECT_FALSE(r.ok());
 }
 
+TEST(bytes, flat_buffer_borrows_and_keeps_the_rest) {
+  flat_buffer b(64);
+  std::string outside = "hello world";
+  b.borrow(std::as_writable_bytes(std::span(outside)));
+  EXPECT_TRUE(b.borrowing());
+  EXPECT_EQ(b.text(), "hello world");
+  EXPECT_EQ(b.data().data(), reinterpret_cast<const std::byte*>(outside.data())) << "no copy";
+  b.consume(6);
+  b.keep_rest();
+  EXPECT_FALSE(b.borrowing());
+  outside.assign(outside.size(), '#');  // the caller reuses its buffer
+  EXPECT_EQ(b.text(), "world");
+  // More input appends to what was kept.
+  auto space = b.prepare(1);
+  space[0] = std::byte{'!'};
+  b.commit(1);
+  EXPECT_EQ(b.text(), "world!");
+  EXPECT_THROW(b.borrow(std::as_writable_bytes(std::span(outside))), std::logic_error);
+  // Consumed entirely: nothing kept, no storage taken.
+  flat_buffer c(64);
+  c.borrow(std::as_writable_bytes(std::span(outside)));
+  c.consume(outside.size());
+  c.keep_rest();
+  EXPECT_TRUE(c.empty());
+  EXPECT_EQ(c.storage(), 0u);
+  // prepare() while borrowing keeps the rest first.
+  flat_buffer d(64);
+  std::string more = "abc";
+  d.borrow(std::as_writable_bytes(std::span(more)));
+  d.consume(1);
+  d.prepare(4);
+  more = "XYZ";
+  EXPECT_EQ(d.text(), "bc");
+}
+
 TEST(bytes, flat_buffer_prepare_commit_consume) {
   flat_buffer b(16);
   auto s = b.prepare(8);

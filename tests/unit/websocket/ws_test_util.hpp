@@ -130,16 +130,22 @@ inline reader_setup client_setup(reader_limits lim = {}) { return {.r = role::cl
 inline transcript read_all_ways(std::string_view input, const reader_setup& s,
                                 std::size_t stride = 1) {
   const transcript whole = run_whole(input, s);
+  // Also parsed in place, as the server's connection reads (driver.hpp, `borrowed`).
+  EXPECT_EQ(run_reader(input, {}, s, true), whole) << "borrowed, whole";
   for (std::size_t at = 1; at < input.size(); ++at) {
     if (stride > 1 && at > 64 && at + 64 < input.size() && at % stride != 0) continue;
     const transcript split = run_split(input, at, s);
     EXPECT_EQ(split, whole) << "split at " << at << "\nwhole:\n" << show(whole) << "split:\n"
                             << show(split);
-    if (split != whole) break;
+    const transcript borrowed = run_reader(input, {at}, s, true);
+    EXPECT_EQ(borrowed, whole) << "borrowed, split at " << at << "\nwhole:\n" << show(whole)
+                               << "split:\n" << show(borrowed);
+    if (split != whole || borrowed != whole) break;
   }
   const transcript bytewise = run_bytewise(input, s);
   EXPECT_EQ(bytewise, whole) << "byte by byte\nwhole:\n" << show(whole) << "bytes:\n"
                              << show(bytewise);
+  EXPECT_EQ(run_bytewise(input, s, true), whole) << "borrowed, byte by byte";
   return whole;
 }
 
