@@ -212,13 +212,6 @@ warm() {  # PORT FILE: one pass; a resolver fills its cache, every query must co
   out=$(dnsperf -s 127.0.0.1 -p "$1" -d "$2" -n 1 -c 4 -q 50 -t 5 2>&1)
   grep -q 'Queries lost: *0 ' <<<"$out" || { echo "warm-up lost queries on port $1:" >&2; echo "$out" >&2; exit 1; }
 }
-cpu_ticks() {  # PID: user + system clock ticks of the process and all its descendants (NSD's
-  # servers are its grandchildren); /proc/PID/stat fields 14 and 15, counted after the ")".
-  local p total
-  total=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }')
-  for p in $(pgrep -P "$1" || true); do total=$((${total:-0} + $(cpu_ticks "$p"))); done
-  echo "${total:-0}"
-}
 round() {  # PORT FILE PID: "queries/s server-CPU-µs-per-query" for one dnsperf run
   local out lost done before after
   before=$(cpu_ticks "$3")

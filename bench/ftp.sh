@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # FTP: l7 vs Debian's vsftpd, same client (curl) and same files, on loopback.
 # Scenarios: RETR of a SIZE_MB file (sendfile on both), STOR of the same file (l7 twice: with
-# sync_uploads = true, its default, which fdatasyncs before 226, and false, like vsftpd), and
-# LOGINS anonymous logins (bench/ftp_logins.py), all at once and then 30 at a time. All three
-# servers run side by side; each scenario runs ROUNDS times with the servers alternating.
-# Prints medians and ours/theirs (for times: theirs/ours, so > 1 means l7 wins).
+# sync_uploads = true, its default, which fdatasyncs before 226, and false, like vsftpd);
+# LOGINS anonymous sessions (bench/ftp_sessions.py) that log in and quit, all at once, one
+# after another and 30 at a time; and LOGINS sessions that also download 64 KiB over a passive
+# connection, one after another (the passive ports of many short sessions) and 30 at a time.
+# All three servers run side by side; each scenario runs ROUNDS times with the servers
+# alternating. Prints medians, ours/theirs (for times: theirs/ours, so > 1 means l7 wins), and
+# each server's CPU time per operation (all its processes, from /proc).
 # vsftpd must run as root (it chroots anonymous sessions).
 # Env: SIZE_MB (1024), ROUNDS (5), LOGINS (300). Usage: bench/ftp.sh path/to/l7
 set -euo pipefail
@@ -42,7 +45,6 @@ max_connections = 0
 [ftp]
 anonymous = true
 max_per_ip = 0
-passive_ports = [32000, 32099]
 sync_uploads = $1
 TOML
   "$l7" serve --config "$work/l7.toml" > "$work/l7.out" 2> "$work/l7.err" &
@@ -67,8 +69,6 @@ anon_upload_enable=YES
 anon_other_write_enable=YES
 anon_umask=022
 pasv_enable=YES
-pasv_min_port=32100
-pasv_max_port=32199
 seccomp_sandbox=NO
 secure_chroot_dir=$work/empty
 xferlog_enable=NO
@@ -87,50 +87,87 @@ seconds() { /usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -1; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 mibs() { awk -v s="$1" -v m="$size_mb" 'BEGIN {printf "%.0f", m / s}'; }
 
-declare -A t
+declare -A t c
 start_l7 true
 sync_port=$l7_port
+sync_pid=$l7_pid
 start_l7 false
 start_vsftpd
-logins_in_waves() {  # PORT: LOGINS logins in waves of 30 at a time; prints the total seconds
-  local total=0 n=$((logins / 30)) out
-  for ((w = 0; w < n; w++)); do
-    out=$(python3 "$here/ftp_logins.py" "$1" 30 anonymous x)
-    total=$(awk -v a="$total" -v b="${out% *}" 'BEGIN {print a + b}')
-  done
-  echo "$total"
+head -c 65536 /dev/urandom > "$work/src/small.bin"
+ln "$work/src/small.bin" "$work/data/public/small.bin"
+ln "$work/src/small.bin" "$work/vs/small.bin"
+
+# run KEY PID CMD...: CMD prints seconds (first field) and, for sessions, how many succeeded
+# (second field); records the seconds in t[KEY] and the server's CPU ticks in c[KEY].
+run() {
+  local key=$1 pid=$2 before after out
+  shift 2
+  before=$(cpu_ticks "$pid")
+  out=$("$@")
+  after=$(cpu_ticks "$pid")
+  t[$key]+="${out%% *} "
+  c[$key]+="$((after - before)) "
+  if [[ $out == *" "* && ${out##* } != "$logins" ]]; then
+    echo "$key: only ${out##* } of $logins sessions done within 30 s" >&2
+  fi
 }
-burst() {  # PORT NAME: LOGINS logins at once; prints seconds, warns about failed ones
-  python3 "$here/ftp_logins.py" "$1" "$logins" anonymous x |
-    awk -v n="$logins" -v who="$2" '{print $1; if ($2 != n) print who ": only " $2 " of " n " logins done within 30 s" > "/dev/stderr"}'
+sessions() {  # PORT MODE [--retr NAME]: LOGINS anonymous sessions
+  local port=$1 mode=$2
+  shift 2
+  python3 "$here/ftp_sessions.py" "$port" "$logins" "$mode" anonymous x "$@"
 }
 for ((r = 0; r < rounds; r++)); do  # the servers alternate within each round
-  t[l7_retr]+="$(seconds curl -s -o /dev/null "ftp://127.0.0.1:$l7_port/big.bin") "
-  t[vs_retr]+="$(seconds curl -s -o /dev/null "ftp://127.0.0.1:$vs_port/big.bin") "
+  run l7_retr "$l7_pid" seconds curl -s -o /dev/null "ftp://127.0.0.1:$l7_port/big.bin"
+  run vs_retr "$vs_pid" seconds curl -s -o /dev/null "ftp://127.0.0.1:$vs_port/big.bin"
 done
 for ((r = 0; r < rounds; r++)); do
-  t[l7_stor]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$l7_port/up.bin") "
+  run l7_stor "$l7_pid" seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$l7_port/up.bin"
   rm -f "$work/data/home/bench/up.bin"
-  t[vs_stor]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://127.0.0.1:$vs_port/up/up.bin") "
+  run vs_stor "$vs_pid" seconds curl -s -T "$work/src/big.bin" "ftp://127.0.0.1:$vs_port/up/up.bin"
   rm -f "$work/vs/up/up.bin"
-  t[l7_stor_sync]+="$(seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$sync_port/up.bin") "
+  run l7_stor_sync "$sync_pid" seconds curl -s -T "$work/src/big.bin" "ftp://bench:bench@127.0.0.1:$sync_port/up.bin"
   rm -f "$work/data/home/bench/up.bin"
 done
 for ((r = 0; r < rounds; r++)); do
-  t[l7_logins]+="$(burst "$l7_port" l7) "
-  t[vs_logins]+="$(burst "$vs_port" vsftpd) "
-  t[l7_waves]+="$(logins_in_waves "$l7_port") "
-  t[vs_waves]+="$(logins_in_waves "$vs_port") "
+  for mode in burst sequential 30; do
+    run "l7_login_$mode" "$l7_pid" sessions "$l7_port" "$mode"
+    run "vs_login_$mode" "$vs_pid" sessions "$vs_port" "$mode"
+  done
+  for mode in sequential 30; do
+    run "l7_get_$mode" "$l7_pid" sessions "$l7_port" "$mode" --retr small.bin
+    run "vs_get_$mode" "$vs_pid" sessions "$vs_port" "$mode" --retr small.bin
+  done
 done
 m() { tr ' ' '\n' <<<"${t[$1]}" | grep . | median; }
+mc() { tr ' ' '\n' <<<"${c[$1]}" | grep . | median; }
 ratio() { awk -v a="$(m "$1")" -v b="$(m "$2")" 'BEGIN {printf "%.2f", b / a}'; }
-printf 'ftp RETR %d MiB: l7 %s MiB/s vsftpd %s MiB/s ratio %s\n' "$size_mb" "$(mibs "$(m l7_retr)")" \
-  "$(mibs "$(m vs_retr)")" "$(ratio l7_retr vs_retr)"
-printf 'ftp STOR %d MiB (sync_uploads=false): l7 %s MiB/s vsftpd %s MiB/s ratio %s\n' "$size_mb" \
-  "$(mibs "$(m l7_stor)")" "$(mibs "$(m vs_stor)")" "$(ratio l7_stor vs_stor)"
-printf 'ftp STOR %d MiB (sync_uploads=true, fdatasync before 226): l7 %s MiB/s vsftpd (no sync) %s MiB/s ratio %s\n' \
-  "$size_mb" "$(mibs "$(m l7_stor_sync)")" "$(mibs "$(m vs_stor)")" "$(ratio l7_stor_sync vs_stor)"
-printf 'ftp %d simultaneous logins: l7 %.3f s vsftpd %.3f s ratio %s\n' "$logins" "$(m l7_logins)" \
-  "$(m vs_logins)" "$(ratio l7_logins vs_logins)"
-printf 'ftp %d logins, 30 at a time: l7 %.3f s vsftpd %.3f s ratio %s\n' "$logins" "$(m l7_waves)" \
-  "$(m vs_waves)" "$(ratio l7_waves vs_waves)"
+# cpu KEY OPS: median server CPU per operation, microseconds
+cpu() { us_per "$2" "$(mc "$1")"; }
+cpu_ratio() { awk -v a="$(mc "$1")" -v b="$(mc "$2")" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+echo "FTP, l7 (2 workers) vs vsftpd, median of $rounds rounds; ratio: for rates ours/theirs, for times theirs/ours (> 1: l7 ahead);"
+echo "CPU: the server's CPU time (all its processes) per operation, and ours/theirs (< 1: l7 cheaper)"
+printf '| %-52s | %10s | %10s | %6s | %12s | %12s | %7s |\n' scenario l7 vsftpd ratio "l7 CPU" "vsftpd CPU" "CPU l7/vs"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------------------------------------ ------------ ------------ -------- \
+  -------------- -------------- ---------
+row() {  # LABEL OURS THEIRS UNIT OPS UNIT_CPU
+  local label=$1 o=$2 v=$3 unit=$4 ops=$5
+  local ov tv
+  if [[ $unit == MiB/s ]]; then
+    ov="$(mibs "$(m "$o")") MiB/s"
+    tv="$(mibs "$(m "$v")") MiB/s"
+  else
+    ov="$(m "$o") s"
+    tv="$(m "$v") s"
+  fi
+  printf '| %-52s | %10s | %10s | %6s | %9s µs | %9s µs | %7s |\n' "$label" "$ov" "$tv" "$(ratio "$o" "$v")" \
+    "$(cpu "$o" "$ops")" "$(cpu "$v" "$ops")" "$(cpu_ratio "$o" "$v")"
+}
+mib_ops=$size_mb  # CPU of transfers per MiB
+row "RETR $size_mb MiB (CPU per MiB)" l7_retr vs_retr MiB/s "$mib_ops"
+row "STOR $size_mb MiB, sync_uploads=false (CPU per MiB)" l7_stor vs_stor MiB/s "$mib_ops"
+row "STOR $size_mb MiB, l7 default fdatasync (CPU per MiB)" l7_stor_sync vs_stor MiB/s "$mib_ops"
+row "$logins logins, all at once (CPU per session)" l7_login_burst vs_login_burst s "$logins"
+row "$logins logins, one after another" l7_login_sequential vs_login_sequential s "$logins"
+row "$logins logins, 30 at a time" l7_login_30 vs_login_30 s "$logins"
+row "$logins sessions with a 64 KiB RETR, one after another" l7_get_sequential vs_get_sequential s "$logins"
+row "$logins sessions with a 64 KiB RETR, 30 at a time" l7_get_30 vs_get_30 s "$logins"

@@ -16,7 +16,10 @@ idle=${IDLE:-10000}
 here=$(cd "$(dirname "$0")" && pwd)
 node_dir="$here/../tests/interop/websocket/node"
 [[ -x $idle_load ]] || { echo "idle_load is missing next to $l7 (cmake --build ... --target idle_load)" >&2; exit 1; }
-ulimit -n $((idle * 2 + 1000))
+# Each process (server or idle_load) holds about IDLE descriptors.
+want=$((idle + 1000)) hard=$(ulimit -Hn)
+[[ $hard == unlimited || $hard -ge $want ]] || { echo "open-file limit $hard is below $want: lower IDLE" >&2; exit 1; }
+ulimit -n "$want"
 . "$here/lib.sh"
 
 mkdir -p "$work/data/public" "$work/tls"
@@ -58,7 +61,7 @@ start_nginx() {
   mkdir -p "$work/nginx"
   cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
-worker_rlimit_nofile $((idle * 2 + 1000));
+worker_rlimit_nofile $want;
 daemon off;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log warn;

@@ -11,6 +11,18 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+# cpu_ticks PID: user + system clock ticks of the process, its live descendants (nginx's
+# workers, NSD's servers) and its children already reaped (vsftpd's sessions); /proc/PID/stat
+# fields 14-17, counted after the ")". A child that exits in between moves from the second
+# count to the third, so differences stay right.
+cpu_ticks() {
+  local p total
+  total=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')
+  for p in $(pgrep -P "$1" || true); do total=$((${total:-0} + $(cpu_ticks "$p"))); done
+  echo "${total:-0}"
+}
+# us_per OPS TICKS: microseconds of CPU per operation
+us_per() { awk -v t="$2" -v n="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }'; }
 # l7_config WORKERS PORT: an l7.toml for benchmarks (data under $work/data, logs quiet,
 # access log off, HTTP on 127.0.0.1:PORT without a connection cap). Callers may append tables.
 l7_config() {

@@ -41,20 +41,25 @@ max_windowsize = 64
 TOML
 } > "$work/l7.toml"
 "$l7" serve --config "$work/l7.toml" --only tftp > "$work/l7.out" 2> "$work/l7.err" &
-pids+=($!)
+l7_pid=$!
+pids+=($l7_pid)
 hpa_port=$(udp_port)
 "$tftpd" -L -s "$work/data/public" -a "127.0.0.1:$hpa_port" -u root > /dev/null 2>&1 &
-pids+=($!)
+hpa_pid=$!
+pids+=($hpa_pid)
 atftpd_port=$(udp_port)
 "$atftpd" --daemon --no-fork --port "$atftpd_port" --bind-address 127.0.0.1 --user root \
   --group root --logfile /dev/null "$work/data/public" &
-pids+=($!)
+atftpd_pid=$!
+pids+=($atftpd_pid)
 sleep 1
 
-# get PORT WINDOW: one transfer with the chosen client; prints its wall time in seconds.
+# get PORT WINDOW PID: one transfer with the chosen client; prints its wall time in seconds
+# and the server's CPU ticks (all its processes) during it.
 get() {
-  local port=$1 win=$2 out="$work/out/big.bin" start end
+  local port=$1 win=$2 pid=$3 out="$work/out/big.bin" start end before after
   rm -f "$out"
+  before=$(cpu_ticks "$pid")
   start=$(date +%s.%N)
   if [[ $client == l7 ]]; then
     local opts=(--blksize 1468)
@@ -66,29 +71,34 @@ get() {
     atftp -g -r big.bin -l "$out" "${opts[@]}" 127.0.0.1 "$port" > /dev/null 2>&1
   fi
   end=$(date +%s.%N)
+  after=$(cpu_ticks "$pid")
   [[ $(stat -c %s "$out") == "$bytes" ]] || { echo "short transfer from port $port" >&2; exit 1; }
-  echo "$start $end" | awk '{ printf "%.4f\n", $2 - $1 }'
+  echo "$start $end $((after - before))" | awk '{ printf "%.4f %d\n", $2 - $1, $3 }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# pair NAME WINDOW THEIR_PORT THEIR_NAME
+# pair NAME WINDOW THEIR_PORT THEIR_PID THEIR_NAME
 pair() {
-  local name=$1 win=$2 their_port=$3 their_name=$4 ours=() theirs=()
+  local name=$1 win=$2 their_port=$3 their_pid=$4 their_name=$5 ours=() theirs=()
   for ((r = 0; r < rounds; r++)); do
-    ours+=("$(get "$l7_port" "$win")")
-    theirs+=("$(get "$their_port" "$win")")
+    ours+=("$(get "$l7_port" "$win" "$l7_pid")")
+    theirs+=("$(get "$their_port" "$win" "$their_pid")")
   done
-  local o t
-  o=$(printf '%s\n' "${ours[@]}" | median)
-  t=$(printf '%s\n' "${theirs[@]}" | median)
-  awk -v n="$name" -v tn="$their_name" -v o="$o" -v t="$t" -v b="$bytes" -v c="$client" 'BEGIN {
-    mo = b / o / 1048576; mt = b / t / 1048576
-    printf "tftp %-34s client %-5s l7 %7.1f MiB/s (%.2f s)  %-9s %7.1f MiB/s (%.2f s)  ours/theirs %.2f\n",
+  local o t oc tc
+  o=$(printf '%s\n' "${ours[@]}" | cut -d' ' -f1 | median)
+  t=$(printf '%s\n' "${theirs[@]}" | cut -d' ' -f1 | median)
+  oc=$(printf '%s\n' "${ours[@]}" | cut -d' ' -f2 | median)
+  tc=$(printf '%s\n' "${theirs[@]}" | cut -d' ' -f2 | median)
+  awk -v n="$name" -v tn="$their_name" -v o="$o" -v t="$t" -v b="$bytes" -v c="$client" \
+      -v oc="$oc" -v tc="$tc" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    mo = b / o / 1048576; mt = b / t / 1048576; mib = b / 1048576
+    printf "tftp %-34s client %-5s l7 %7.1f MiB/s (%.2f s)  %-9s %7.1f MiB/s (%.2f s)  ours/theirs %.2f", \
            n, c, mo, o, tn, mt, t, mo / mt
+    printf "  server CPU ms/MiB l7 %.2f %s %.2f\n", oc / hz * 1000 / mib, tn, tc / hz * 1000 / mib
   }'
 }
 
-pair "get ${size_mib}MiB blksize 1468 lock-step" 1 "$hpa_port" tftpd-hpa
-pair "get ${size_mib}MiB blksize 1468 windowsize $window" "$window" "$hpa_port" tftpd-hpa
-pair "get ${size_mib}MiB blksize 1468 windowsize $window" "$window" "$atftpd_port" atftpd
+pair "get ${size_mib}MiB blksize 1468 lock-step" 1 "$hpa_port" "$hpa_pid" tftpd-hpa
+pair "get ${size_mib}MiB blksize 1468 windowsize $window" "$window" "$hpa_port" "$hpa_pid" tftpd-hpa
+pair "get ${size_mib}MiB blksize 1468 windowsize $window" "$window" "$atftpd_port" "$atftpd_pid" atftpd
