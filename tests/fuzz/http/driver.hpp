@@ -60,6 +60,9 @@ struct run_options {
   limits lim{};
   std::string response_to;  // response role: method of the request
   std::size_t max_messages = 64;
+  // Request role: a new parser for each message instead of reset(), to prove that reset()
+  // (which keeps storage) leaves nothing of the last message behind.
+  bool fresh_parser_per_message = false;
 };
 
 // Feeds `input` cut at the ascending offsets in `cuts` (empty: all at once).
@@ -98,7 +101,8 @@ inline transcript run_parser(std::string_view input, const std::vector<std::size
       t.messages.push_back(*cur);
       cur.reset();
       stop = p.upgrade() || t.messages.size() >= o.max_messages;
-      p.reset();
+      if (o.fresh_parser_per_message) p = parser(o.r, o.lim);
+      else p.reset();
     }
     pos += n;
     if (pos > 4096 && pos * 2 > buf.size()) {

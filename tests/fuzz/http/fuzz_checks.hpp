@@ -35,6 +35,11 @@ inline void check_splits(std::string_view input, const run_options& o) {
   if (run_parser(input, {std::min(a, b), std::max(a, b)}, o) != whole)
     fail("two-cut split differs from whole", b);
   if (input.size() <= 256 && run_bytewise(input, o) != whole) fail("bytewise differs", 0);
+  if (o.r == role::request) {
+    run_options fresh = o;
+    fresh.fresh_parser_per_message = true;
+    if (run_whole(input, fresh) != whole) fail("reset() kept something of the last message", 0);
+  }
 }
 
 // Small limits so that the fuzzer reaches every limit check with short inputs.
