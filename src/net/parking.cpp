@@ -21,7 +21,7 @@ void parking::on_ready(connection& c, unsigned ready) {
     }
     // Done: the peer's first request often came with its Finished. Bytes already read (or
     // not yet known to be absent) go to a session; otherwise the next edge brings them.
-    if (!c.may_read() && !c.tls_pending()) return;
+    if (!c.may_read() && !c.tls_pending()) return handshake_done(c);
   } else if (!(ready & ready_read)) {
     return;  // writable only: still nothing to read
   }

@@ -41,6 +41,9 @@ class parking : public connection_owner {
   virtual void closing(connection&) {}
   // A parked connection's TLS handshake failed (it is closed next).
   virtual void handshake_failed(connection&, const std::error_code&) {}
+  // A parked connection's TLS handshake is done and nothing has arrived yet: it stays parked
+  // (re-arm its deadline here if the handshake had a shorter one).
+  virtual void handshake_done(connection&) {}
 
  private:
   void on_ready(connection& c, unsigned ready) final;

@@ -40,6 +40,10 @@ void listener_worker::recycle(std::unique_ptr<session> s) {
   if (spare_.size() < max_spare_sessions) spare_.push_back(std::move(s));
 }
 
+void listener_worker::handshake_done(net::connection& c) {
+  c.expires_after(listener_.config->idle_timeout);  // the handshake had the header timeout
+}
+
 void listener_worker::resume(std::unique_ptr<net::connection> c) {
   std::unique_ptr<session> s;
   if (spare_.empty()) {

@@ -36,6 +36,7 @@ class listener_worker final : public net::parking {
  private:
   void resume(std::unique_ptr<net::connection> c) override;
   void handshake_failed(net::connection& c, const std::error_code& ec) override;
+  void handshake_done(net::connection& c) override;
 
   net::worker& worker_;
   const listener_context& listener_;
