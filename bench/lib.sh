@@ -3,9 +3,11 @@
 work=$(mktemp -d)
 chmod 755 "$work"  # nginx workers run as www-data when started by root
 pids=()
+cgroups=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  for g in "${cgroups[@]}"; do rmdir "$g" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,6 +23,17 @@ cpu_ticks() {
   for p in $(pgrep -P "$1" || true); do total=$((${total:-0} + $(cpu_ticks "$p"))); done
   echo "${total:-0}"
 }
+# cpu_group PID: moves PID (before it forks) into a cpuacct cgroup of its own and prints the
+# group's directory, or nothing where the machine has no writable cgroup v1 cpuacct. For servers
+# whose children /proc cannot count: tftpd-hpa ignores SIGCHLD, so the kernel reaps its
+# per-transfer children and their time reaches no parent's cutime.
+cpu_group() {
+  local g=/sys/fs/cgroup/cpuacct/l7bench-$$-$1
+  mkdir "$g" 2>/dev/null && echo "$1" > "$g/cgroup.procs" 2>/dev/null || { rmdir "$g" 2>/dev/null; return 0; }
+  echo "$g"
+}
+# group_cpu_ticks DIR: the group's CPU time (cpuacct.usage, ns) in clock ticks
+group_cpu_ticks() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", $1 / 1e9 * hz }' "$1/cpuacct.usage"; }
 # us_per OPS TICKS: microseconds of CPU per operation
 us_per() { awk -v t="$2" -v n="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }'; }
 # l7_config WORKERS PORT: an l7.toml for benchmarks (data under $work/data, logs quiet,

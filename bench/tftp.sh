@@ -47,6 +47,8 @@ hpa_port=$(udp_port)
 "$tftpd" -L -s "$work/data/public" -a "127.0.0.1:$hpa_port" -u root > /dev/null 2>&1 &
 hpa_pid=$!
 pids+=($hpa_pid)
+hpa_cpu=$(cpu_group "$hpa_pid")  # see cpu_group in lib.sh; empty: its CPU is not measured
+[[ -n $hpa_cpu ]] && cgroups+=("$hpa_cpu")
 atftpd_port=$(udp_port)
 "$atftpd" --daemon --no-fork --port "$atftpd_port" --bind-address 127.0.0.1 --user root \
   --group root --logfile /dev/null "$work/data/public" &
@@ -54,12 +56,19 @@ atftpd_pid=$!
 pids+=($atftpd_pid)
 sleep 1
 
+# server_ticks PID: the server's CPU ticks (all its processes), or -1 where they cannot be counted
+server_ticks() {
+  if [[ $1 != "$hpa_pid" ]]; then cpu_ticks "$1"
+  elif [[ -n $hpa_cpu ]]; then group_cpu_ticks "$hpa_cpu"
+  else echo -1; fi
+}
+
 # get PORT WINDOW PID: one transfer with the chosen client; prints its wall time in seconds
-# and the server's CPU ticks (all its processes) during it.
+# and the server's CPU ticks during it (-1: not measured).
 get() {
   local port=$1 win=$2 pid=$3 out="$work/out/big.bin" start end before after
   rm -f "$out"
-  before=$(cpu_ticks "$pid")
+  before=$(server_ticks "$pid")
   start=$(date +%s.%N)
   if [[ $client == l7 ]]; then
     local opts=(--blksize 1468)
@@ -71,8 +80,9 @@ get() {
     atftp -g -r big.bin -l "$out" "${opts[@]}" 127.0.0.1 "$port" > /dev/null 2>&1
   fi
   end=$(date +%s.%N)
-  after=$(cpu_ticks "$pid")
+  after=$(server_ticks "$pid")
   [[ $(stat -c %s "$out") == "$bytes" ]] || { echo "short transfer from port $port" >&2; exit 1; }
+  ((before < 0)) && after=-1 before=0
   echo "$start $end $((after - before))" | awk '{ printf "%.4f %d\n", $2 - $1, $3 }'
 }
 
@@ -95,7 +105,8 @@ pair() {
     mo = b / o / 1048576; mt = b / t / 1048576; mib = b / 1048576
     printf "tftp %-34s client %-5s l7 %7.1f MiB/s (%.2f s)  %-9s %7.1f MiB/s (%.2f s)  ours/theirs %.2f", \
            n, c, mo, o, tn, mt, t, mo / mt
-    printf "  server CPU ms/MiB l7 %.2f %s %.2f\n", oc / hz * 1000 / mib, tn, tc / hz * 1000 / mib
+    printf "  server CPU ms/MiB l7 %.2f %s ", oc / hz * 1000 / mib, tn
+    if (tc < 0) printf "n/a (no cpuacct cgroup)\n"; else printf "%.2f\n", tc / hz * 1000 / mib
   }'
 }
 
