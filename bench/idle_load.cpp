@@ -62,6 +62,24 @@ asio::awaitable<std::error_code> write_all(Stream& s, const std::string& data) {
   co_return ec;
 }
 
+// Feeds l.in to p (a response parser), reading more from s whenever p needs it, until p
+// yields an Event (the head, or the end of the message). Bytes behind it stay in l.in.
+template <typename Event, typename Stream>
+asio::awaitable<std::error_code> read_response_until(Stream& s, peer& l, l7::http::parser& p) {
+  for (;;) {
+    std::error_code pec;
+    l.in.consume(p.parse(l.in.data(), pec));
+    if (pec) co_return pec;
+    auto ev = p.next();
+    if (std::holds_alternative<Event>(ev)) co_return std::error_code{};
+    if (!std::holds_alternative<l7::http::need_more>(ev)) continue;
+    auto space = l.in.prepare(16384);
+    auto [ec, n] = co_await s.async_read_some(asio::buffer(space.data(), space.size()), use_tuple);
+    if (ec) co_return ec;
+    l.in.commit(n);
+  }
+}
+
 // One HTTP/1.1 GET on a kept-alive connection; the whole response is read.
 template <typename Stream>
 asio::awaitable<std::error_code> http_get(Stream& s, peer& l, const target& t) {
@@ -69,18 +87,7 @@ asio::awaitable<std::error_code> http_get(Stream& s, peer& l, const target& t) {
   if (auto ec = co_await write_all(s, req)) co_return ec;
   l7::http::parser p(l7::http::role::response);
   p.expect_response_to("GET");
-  for (;;) {
-    std::error_code pec;
-    l.in.consume(p.parse(l.in.data(), pec));
-    if (pec) co_return pec;
-    auto ev = p.next();
-    if (std::holds_alternative<l7::http::end_event>(ev)) co_return std::error_code{};
-    if (!std::holds_alternative<l7::http::need_more>(ev)) continue;
-    auto space = l.in.prepare(16384);
-    auto [ec, n] = co_await s.async_read_some(asio::buffer(space.data(), space.size()), use_tuple);
-    if (ec) co_return ec;
-    l.in.commit(n);
-  }
+  co_return co_await read_response_until<l7::http::end_event>(s, l, p);
 }
 
 // RFC 6455 §4.1 handshake, then bytes behind the 101 go to the reader.
@@ -94,16 +101,7 @@ asio::awaitable<std::error_code> ws_open(peer& l, const target& t) {
   if (auto ec = co_await write_all(l.plain, head)) co_return ec;
   l7::http::parser p(l7::http::role::response);
   p.expect_response_to("GET");
-  for (;;) {
-    std::error_code pec;
-    l.in.consume(p.parse(l.in.data(), pec));
-    if (pec) co_return pec;
-    if (std::holds_alternative<l7::http::head_event>(p.next())) break;
-    auto space = l.in.prepare(4096);
-    auto [ec, n] = co_await l.plain.async_read_some(asio::buffer(space.data(), space.size()), use_tuple);
-    if (ec) co_return ec;
-    l.in.commit(n);
-  }
+  if (auto ec = co_await read_response_until<l7::http::head_event>(l.plain, l, p)) co_return ec;
   std::error_code hec;
   ws::check_response(p.response(), key, copt, hec);
   if (hec) co_return hec;

@@ -84,13 +84,7 @@ CONF
   srv_pid=$!
   pids+=($srv_pid)
 }
-start_node() {
-  node "$here/node/ws_echo_server.js" --port 0 > "$work/node.out" 2> "$work/node.err" &
-  srv_pid=$!
-  pids+=($srv_pid)
-  for _ in $(seq 100); do grep -q '^listening' "$work/node.out" 2>/dev/null && break; sleep 0.1; done
-  srv_port=$(awk '/^listening/ {print $2}' "$work/node.out")
-}
+start_node() { start_ws_node; }
 stop_server() { kill "$srv_pid" 2>/dev/null || true; wait "$srv_pid" 2>/dev/null || true; }
 
 # measure KIND PORT PATH -> "bytes_per_connection probe_before probe_during"

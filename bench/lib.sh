@@ -23,6 +23,15 @@ cpu_ticks() {
   for p in $(pgrep -P "$1" || true); do total=$((${total:-0} + $(cpu_ticks "$p"))); done
   echo "${total:-0}"
 }
+# start_ws_node: the npm `ws` echo server (bench/node/ws_echo_server.js) on a kernel-picked
+# loopback port -> srv_pid, srv_port
+start_ws_node() {
+  node "$(dirname "${BASH_SOURCE[0]}")/node/ws_echo_server.js" --port 0 > "$work/node.out" 2> "$work/node.err" &
+  srv_pid=$!
+  pids+=($srv_pid)
+  for _ in $(seq 100); do grep -q '^listening' "$work/node.out" 2>/dev/null && break; sleep 0.1; done
+  srv_port=$(awk '/^listening/ {print $2}' "$work/node.out")
+}
 # cpu_group PID: moves PID (before it forks) into a cpuacct cgroup of its own and prints the
 # group's directory, or nothing where the machine has no writable cgroup v1 cpuacct. For servers
 # whose children /proc cannot count: tftpd-hpa ignores SIGCHLD, so the kernel reaps its

@@ -48,11 +48,7 @@ TOML
   wait_ready "$srv_port"
 }
 start_node() {
-  node "$here/node/ws_echo_server.js" --port 0 > "$work/node.out" 2> "$work/node.err" &
-  srv_pid=$!
-  pids+=($srv_pid)
-  for _ in $(seq 100); do grep -q '^listening' "$work/node.out" 2>/dev/null && break; sleep 0.1; done
-  srv_port=$(awk '/^listening/ {print $2}' "$work/node.out")
+  start_ws_node
   wait_ready "$srv_port"
 }
 wait_ready() {  # one echo round-trip must work before any load
