@@ -5,40 +5,20 @@
 #include "core/base64.hpp"
 #include "dns/codec/types.hpp"
 #include "dns/doh/wire.hpp"
+#include "doh_test_util.hpp"
 #include "dns_test_util.hpp"
 
 namespace l7::dns::doh {
 namespace {
 
-using testing::decode_ok;
-using testing::hex;
-using testing::make_name;
+using dns::testing::decode_ok;
+using dns::testing::hex;
+using dns::testing::make_name;
+using namespace dns::doh_testing;
 
-query_params params(std::string_view q) {
-  auto p = query_params::parse(q);
-  EXPECT_TRUE(p) << q;
-  return p ? *p : query_params{};
-}
-
-resource_record rr(std::string_view owner, std::uint32_t ttl, rdata d) {
-  return make_record(make_name(owner), ttl, std::move(d));
-}
-a_rdata v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-  return {ip_address::v4({a, b, c, d})};
-}
-cname_rdata cname(std::string_view target) { return {make_name(target)}; }
 soa_rdata soa(std::uint32_t minimum) {
   return {
       make_name("ns.example.test"), make_name("admin.example.test"), 1, 7200, 900, 86400, minimum};
-}
-
-message response_for(std::string_view qname, std::uint16_t qtype,
-                     std::uint16_t rc = rcode::noerror) {
-  message m;
-  m.hdr.qr = m.hdr.rd = m.hdr.ra = true;
-  m.questions.push_back({make_name(qname), qtype, rr_class::in});
-  m.set_rcode(rc);
-  return m;
 }
 
 // ---------------------------------------------------------------------------- query strings

@@ -14,7 +14,7 @@ namespace {
 constexpr int valid = -1;
 constexpr int at_end = -2;  // a sequence cut short by the end of the message
 
-struct utf8_case {
+struct autobahn_utf8_case {
   const char* id;
   std::string text;
   int fail_at;  // valid, at_end, or the index of the first byte that cannot be UTF-8
@@ -22,8 +22,8 @@ struct utf8_case {
 
 const std::string kosme = "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5";
 
-std::vector<utf8_case> category_6() {
-  std::vector<utf8_case> v = {
+std::vector<autobahn_utf8_case> category_6() {
+  std::vector<autobahn_utf8_case> v = {
       {"6.1.1 empty", "", valid},
       {"6.2.1 mixed", "Hello-\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4\xc3\xbc\xc3\xa0\xc3\xa1-UTF-8!!",
        valid},
