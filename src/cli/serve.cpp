@@ -7,11 +7,14 @@
 #include "app/config.hpp"
 #include "app/data_dir.hpp"
 #include "app/log.hpp"
+#include "app/process_limits.hpp"
 #include "cli/commands.hpp"
 #include "cli/services.hpp"
 
 namespace l7::cli {
 namespace {
+
+constexpr std::uint64_t min_open_files = 4096;
 
 struct serve_args {
   std::string config_file;
@@ -41,12 +44,17 @@ int run_serve(const serve_args& args) {
   auto log = app::logger("serve");
   for (const auto& w : cfg.warnings) log->warn("config: {}", w);
   app::prepare_data_dir(cfg.data_dir);
+  // Every connection is a descriptor: a soft limit of 1024 would cap l7 at about 1000.
+  const auto files = app::raise_open_file_limit();
+  if (files.now < min_open_files)
+    log->warn("only {} open files allowed (ulimit -n, hard limit): connections are capped near that", files.now);
 
   net::runtime rt(cfg.worker_count());
   service_set services(cfg, rt, {args.trace, args.config_file.empty()});
   auto rows = services.start();
   print_table(rows);
-  log->info("serving with {} workers, data in {}", rt.size(), cfg.data_dir.string());
+  log->info("serving with {} workers, data in {}, up to {} open files", rt.size(), cfg.data_dir.string(),
+            files.now);
   rt.run();
   rt.release_connections();
   log->info("stopped");

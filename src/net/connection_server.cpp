@@ -9,6 +9,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/accept_errors.hpp"
+
 namespace l7::net {
 namespace {
 
@@ -54,6 +56,7 @@ awaitable<void> accept_loop(worker& w, std::shared_ptr<tcp::acceptor> acceptor,
   std::error_code ec;
   acceptor->native_non_blocking(true, ec);
   const int lfd = acceptor->native_handle();
+  accept_error_log errors;
   for (;;) {
     auto [wec] = co_await acceptor->async_wait(tcp::acceptor::wait_read, use_tuple);
     if (wec || !acceptor->is_open()) {
@@ -72,7 +75,7 @@ awaitable<void> accept_loop(worker& w, std::shared_ptr<tcp::acceptor> acceptor,
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         // EMFILE and friends: back off briefly instead of spinning.
-        spdlog::warn("{}: accept failed: {}", options.service, std::strerror(errno));
+        errors.failed(options.service, std::strerror(errno));
         back_off = true;
       }
       break;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/accept_errors.hpp"
+
 namespace l7::net {
 namespace {
 
@@ -35,12 +37,13 @@ void spawn_session(worker& w, const std::string& service, tcp::socket socket,
 
 awaitable<void> accept_loop(worker& w, std::shared_ptr<tcp::acceptor> acceptor,
                             accept_options options, session_fn fn) {
+  accept_error_log errors;
   for (;;) {
     auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       // EMFILE and friends: back off briefly instead of spinning.
-      spdlog::warn("{}: accept failed: {}", options.service, ec.message());
+      errors.failed(options.service, ec.message());
       asio::steady_timer t(w.executor(), std::chrono::milliseconds(50));
       co_await t.async_wait(use_tuple);
       continue;

@@ -7,12 +7,17 @@ standard library's ssl, and the WebSocket helpers of tests/interop/websocket):
 - a graceful stop with hundreds of idle keep-alive connections and WebSockets open: the stop
   is prompt, every WebSocket gets a 1001 close, nothing is left running.
 
+The server starts with a soft open-file limit of 256 (as under a service manager's 1024, only
+lower), so a thousand connections at once work only because `l7 serve` raises it to the hard
+limit.
+
 Run: python3 test_lifecycles.py --l7 build/dev/l7
 """
 
 import contextlib
 import os
 import re
+import resource
 import socket
 import ssl
 import sys
@@ -50,6 +55,34 @@ def keepalive_get(sock, path="/hello.txt"):
     return l7test.Reader(sock).read_response()
 
 
+def open_file_limits(pid):
+    """(soft, hard) 'Max open files' of a process, from /proc."""
+    with open("/proc/%d/limits" % pid) as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                soft, hard = line.split()[3:5]
+                return int(soft), int(hard)
+    return None
+
+
+@contextlib.contextmanager
+def soft_open_file_limit(n):
+    """Processes started inside inherit a soft limit of n; ours is back afterwards."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (n, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def setUpModule():
+    # This process holds a thousand sockets and more at once.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 4096 <= hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def tls_context():
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
@@ -63,6 +96,16 @@ class Lifecycles(l7test.ServerCase):
         return dict(files={"hello.txt": HELLO}, config_text=l7test.config_with(
             {("http", "idle_timeout"): '"3s"', ("http", "header_timeout"): '"1s"',
              ("log", "access_log"): "false"}))
+
+    @classmethod
+    def setUpClass(cls):
+        with soft_open_file_limit(256):
+            super().setUpClass()
+
+    def test_server_raised_its_open_file_limit(self):
+        soft, hard = open_file_limits(self.server.proc.pid)
+        self.assertEqual(soft, hard, "l7 serve kept the soft limit it was started with")
+        self.assertGreater(soft, 256)
 
     def test_thousands_of_short_connections_in_a_row(self):
         port = self.server.http_port
