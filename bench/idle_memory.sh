@@ -111,26 +111,23 @@ measure() {
   echo "$(((after - before) * 1024 / idle)) $pb $pd"
 }
 
+# scenario SERVER KIND: a fresh server (start_SERVER), its idle cost for KIND, stopped again
 declare -A res
-start_l7
-res[l7_http]=$(measure http "$srv_port" /small.bin)
-stop_server
-start_l7
-res[l7_https]=$(measure https "$tls_port" /small.bin)
-stop_server
-start_l7
-res[l7_ws]=$(measure ws "$srv_port" /ws/echo)
-stop_server
-start_nginx
-res[peer_http]=$(measure http "$srv_port" /small.bin)
-stop_server
-start_nginx
-res[peer_https]=$(measure https "$tls_port" /small.bin)
-stop_server
-if [[ -d $node_dir/node_modules/ws ]]; then
-  start_node
-  res[peer_ws]=$(measure ws "$srv_port" /ws/echo)
+scenario() {
+  local side=l7 port path=/small.bin
+  [[ $1 == l7 ]] || side=peer
+  "start_$1"
+  port=$srv_port
+  [[ $2 == https ]] && port=$tls_port
+  [[ $2 == ws ]] && path=/ws/echo
+  res[${side}_$2]=$(measure "$2" "$port" "$path")
   stop_server
+}
+for kind in http https ws; do scenario l7 "$kind"; done
+scenario nginx http
+scenario nginx https
+if [[ -d $node_dir/node_modules/ws ]]; then
+  scenario node ws
 else
   res[peer_ws]="0 - -"
 fi

@@ -19,7 +19,6 @@ import os
 import re
 import resource
 import socket
-import ssl
 import sys
 import time
 import unittest
@@ -83,13 +82,6 @@ def setUpModule():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def tls_context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
 class Lifecycles(l7test.ServerCase):
     @classmethod
     def server_kwargs(cls):
@@ -137,8 +129,7 @@ class Lifecycles(l7test.ServerCase):
     def test_idle_timeout_closes_parked_connections(self):
         port = self.server.http_port
         plain = [l7test.connect(port) for _ in range(300)]
-        secure = [tls_context().wrap_socket(l7test.connect(self.server.https_port), server_hostname="localhost")
-                  for _ in range(50)]
+        secure = [l7test.connect(self.server.https_port, tls=True, cafile=self.server.cert) for _ in range(50)]
         self.addCleanup(lambda: [s.close() for s in plain + secure])
         for s in plain + secure:
             self.assertEqual(keepalive_get(s).body, HELLO)
@@ -152,7 +143,7 @@ class Lifecycles(l7test.ServerCase):
     def test_tls_connection_that_never_sends_a_request_stays_until_idle_timeout(self):
         # The handshake has the header timeout (1 s here); once done, the wait for a first
         # request is the idle timeout (3 s), as on plain HTTP.
-        s = tls_context().wrap_socket(l7test.connect(self.server.https_port), server_hostname="localhost")
+        s = l7test.connect(self.server.https_port, tls=True, cafile=self.server.cert)
         self.addCleanup(s.close)
         time.sleep(1.6)
         self.assertEqual(keepalive_get(s).body, HELLO)
