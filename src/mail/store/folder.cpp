@@ -1,0 +1,209 @@
+// folder: opening, reading and bookkeeping. Writes are in folder_write.cpp, copy/move in
+// folder_transfer.cpp, the reconciliation with the files in folder_sync.cpp.
+#include "mail/store/folder.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+
+#include "app/log.hpp"
+#include "app/unique_fd.hpp"
+#include "core/text.hpp"
+#include "mail/store/error.hpp"
+#include "mail/store/index.hpp"
+#include "mail/store/maildir.hpp"
+#include "mail/store/quota.hpp"
+#include "mail/store/watch.hpp"
+
+namespace l7::mail {
+namespace {
+
+constexpr const char* index_name = "l7-index.sqlite";
+constexpr const char* uidvalidity_name = "l7-uidvalidity";
+
+std::atomic<std::uint32_t> last_uidvalidity{0};
+
+// RFC 9051 §2.3.1.1: a rebuilt index must not reuse a UIDVALIDITY. The last value given to
+// this folder is kept in a file beside the index, so it survives the index's loss.
+std::uint32_t next_uidvalidity(const std::filesystem::path& dir) {
+  std::uint32_t last = 0;
+  if (std::ifstream in(dir / uidvalidity_name); in) {
+    std::string text;
+    std::getline(in, text);
+    last = static_cast<std::uint32_t>(parse_uint(text).value_or(0));
+  }
+  auto now = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  std::uint32_t v = std::max(now, last + 1);
+  std::uint32_t prev = last_uidvalidity.load();
+  do {
+    v = std::max(v, prev + 1);
+  } while (!last_uidvalidity.compare_exchange_weak(prev, v));
+  auto tmp = dir / "tmp" / uidvalidity_name;
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << v << '\n';
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, dir / uidvalidity_name, ec);
+  return v;
+}
+
+time_point from_ms(std::int64_t ms) { return time_point(std::chrono::milliseconds(ms)); }
+
+}  // namespace
+
+folder::folder(std::string name, std::filesystem::path dir)
+    : name_(std::move(name)), dir_(std::move(dir)), watchers_(std::make_shared<detail::watch_list>()) {}
+
+folder::~folder() = default;
+
+std::shared_ptr<folder> folder::open(std::string name, std::filesystem::path dir, std::error_code& ec) {
+  if (!detail::is_maildir(dir)) {
+    ec = store_error::no_such_folder;
+    return nullptr;
+  }
+  std::shared_ptr<folder> f(new folder(std::move(name), std::move(dir)));
+  bool created = false;
+  std::uint32_t uidvalidity = 0;
+  auto make_uidvalidity = [&] { return uidvalidity = next_uidvalidity(f->dir_); };
+  f->index_ = detail::index::open(f->dir_ / index_name, make_uidvalidity, created, ec);
+  if (!f->index_) return nullptr;
+  if (created)
+    app::logger("mail")->info("mail store: new index for {} with UIDVALIDITY {}", f->dir_.string(), uidvalidity);
+  std::uint64_t modseq = 0;
+  lock lk(f->mu_);
+  if ((ec = f->sync_locked(false, modseq))) return nullptr;
+  return f;
+}
+
+std::string folder::name() const {
+  lock lk(mu_);
+  return name_;
+}
+
+std::filesystem::path folder::dir() const {
+  lock lk(mu_);
+  return dir_;
+}
+
+std::error_code folder::check_open(const lock&) const {
+  return index_ ? std::error_code{} : store_error::no_such_folder;
+}
+
+std::error_code folder::sync(bool move_new) {
+  std::uint64_t modseq = 0;
+  {
+    lock lk(mu_);
+    if (auto ec = check_open(lk)) return ec;
+    if (auto ec = sync_locked(move_new, modseq)) return ec;
+  }
+  if (modseq) notify(modseq);
+  return {};
+}
+
+std::error_code folder::snapshot(folder_snapshot& out) {
+  lock lk(mu_);
+  if (auto ec = check_open(lk)) return ec;
+  detail::index_header h;
+  std::vector<detail::index_row> rows;
+  if (auto ec = index_->header(h)) return ec;
+  if (auto ec = index_->rows(rows)) return ec;
+  out.uidvalidity = h.uidvalidity;
+  out.uidnext = h.uidnext;
+  out.highestmodseq = h.highestmodseq;
+  out.messages.clear();
+  out.messages.reserve(rows.size());
+  for (const auto& r : rows) out.messages.push_back(to_record(r));
+  return {};
+}
+
+std::error_code folder::status(folder_status& out) {
+  folder_snapshot snap;
+  if (auto ec = snapshot(snap)) return ec;
+  out = {};
+  out.messages = static_cast<std::uint32_t>(snap.messages.size());
+  out.uidnext = snap.uidnext;
+  out.uidvalidity = snap.uidvalidity;
+  out.highestmodseq = snap.highestmodseq;
+  for (const auto& m : snap.messages) {
+    out.size += m.size;
+    if (!has_flag(m.flags, flag_seen)) ++out.unseen;
+  }
+  return {};
+}
+
+std::error_code folder::message(std::uint32_t uid, message_record& out) {
+  lock lk(mu_);
+  if (auto ec = check_open(lk)) return ec;
+  std::optional<detail::index_row> row;
+  if (auto ec = index_->row(uid, row)) return ec;
+  if (!row) return store_error::no_such_message;
+  out = to_record(*row);
+  return {};
+}
+
+std::error_code folder::read(std::uint32_t uid, std::string& out) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    message_record m;
+    if (auto ec = message(uid, m)) return ec;
+    app::unique_fd fd(::open(m.path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd) {
+      out.assign(m.size, '\0');
+      std::size_t got = 0;
+      for (ssize_t n; got < out.size() && (n = ::read(fd.get(), out.data() + got, out.size() - got)) != 0;) {
+        if (n < 0) return store_error::io;
+        got += static_cast<std::size_t>(n);
+      }
+      out.resize(got);
+      return {};
+    }
+    if (errno != ENOENT) return store_error::io;
+    if (auto ec = sync(false)) return ec;  // renamed or deleted by another program
+  }
+  return store_error::no_such_message;
+}
+
+watch_handle folder::watch(change_callback cb) {
+  return watch_handle(watchers_, watchers_->add(std::move(cb)));
+}
+
+void folder::attach_quota(std::shared_ptr<detail::quota_tracker> q) {
+  lock lk(mu_);
+  detail::index_header h;
+  if (index_ && !index_->header(h))
+    q->apply(static_cast<std::int64_t>(h.bytes), static_cast<std::int64_t>(h.messages));
+  quota_ = std::move(q);
+}
+
+void folder::retire() {
+  lock lk(mu_);
+  detail::index_header h;
+  if (index_ && !index_->header(h)) apply_quota(-static_cast<std::int64_t>(h.messages), -static_cast<std::int64_t>(h.bytes));
+  index_.reset();
+  quota_.reset();
+}
+
+message_record folder::to_record(const detail::index_row& r) const {
+  message_record m;
+  m.uid = r.uid;
+  m.id = r.base;
+  m.path = dir_ / r.file;
+  m.flags = r.flags;
+  m.modseq = r.modseq;
+  m.size = r.size;
+  m.internal_date = from_ms(r.internal_ms);
+  m.save_date = from_ms(r.save_ms);
+  m.meta = r.meta;
+  return m;
+}
+
+void folder::apply_quota(std::int64_t messages, std::int64_t bytes) {
+  if (quota_) quota_->apply(bytes, messages);
+}
+
+void folder::notify(std::uint64_t modseq) { watchers_->notify(name(), modseq); }
+
+}  // namespace l7::mail

@@ -1,0 +1,91 @@
+// The per-folder index: one SQLite file (WAL, synchronous=FULL) beside cur/ new/ tmp/.
+// It maps UIDs to Maildir base names and keeps what the files cannot: UIDVALIDITY, UIDNEXT,
+// HIGHESTMODSEQ and per-message MODSEQ (RFC 7162 §3.1), keywords, save date, `meta`, and the
+// expunge log that answers QRESYNC's VANISHED (RFC 7162 §3.2.5.1).
+//
+// Not thread-safe: the owning folder serializes calls with its mutex. Several processes may
+// share the file: writers run inside begin()/commit() (BEGIN IMMEDIATE), which takes SQLite's
+// write lock, and re-read the header inside the transaction.
+// Errors: store_error::corrupt for SQLite errors, store_error::io when the file cannot be opened.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "mail/store/flags.hpp"
+
+struct sqlite3;
+
+namespace l7::mail::detail {
+
+struct index_header {
+  std::uint32_t uidvalidity = 0, uidnext = 1;
+  std::uint64_t highestmodseq = 1, messages = 0, bytes = 0;
+};
+
+struct index_row {
+  std::uint32_t uid = 0;
+  std::string base, file;  // base name; path relative to the folder ("cur/<base>:2,S")
+  flag_set flags;
+  std::uint64_t modseq = 0, size = 0;
+  std::int64_t internal_ms = 0, save_ms = 0;  // milliseconds since the epoch
+  std::string meta;
+};
+
+class index {
+ public:
+  // Opens `file`. When it is missing, unreadable as SQLite or fails its checks it is moved
+  // aside (<file>.corrupt-<time>) and a new, empty index with UIDVALIDITY `new_uidvalidity()` is created;
+  // `created` tells the caller to rebuild from the files.
+  static std::unique_ptr<index> open(const std::filesystem::path& file,
+                                     const std::function<std::uint32_t()>& new_uidvalidity,
+                                     bool& created, std::error_code& ec);
+  ~index();
+  index(const index&) = delete;
+  index& operator=(const index&) = delete;
+
+  std::error_code begin();
+  std::error_code commit();
+  void rollback();
+
+  std::error_code header(index_header& h);
+  std::error_code set_header(const index_header& h);
+
+  std::error_code insert(const index_row& r);
+  std::error_code update(std::uint32_t uid, const flag_set& flags, const std::string& file,
+                         std::uint64_t modseq);
+  // Deletes the row and logs (uid, modseq, base) in the expunge log.
+  std::error_code expunge(const index_row& r, std::uint64_t modseq);
+
+  // The UID of the row with this base name, 0 when there is none.
+  std::error_code find_base(const std::string& base, std::uint32_t& uid);
+  // Rows in UID order; `changed_since` > 0 keeps rows with MODSEQ above it.
+  std::error_code rows(std::vector<index_row>& out, std::uint64_t changed_since = 0);
+  std::error_code row(std::uint32_t uid, std::optional<index_row>& out);
+  // UIDs expunged with MODSEQ above `modseq`, ascending.
+  std::error_code vanished_since(std::uint64_t modseq, std::vector<std::uint32_t>& out);
+  // Base names in the expunge log (sync deletes such files if they are still there).
+  std::error_code expunged_bases(std::set<std::string>& out);
+
+  // Meta written before a delivery's file appears, so that a sync finds it even if the
+  // delivering process dies before it records the message itself.
+  std::error_code put_pending(const std::string& base, const std::string& meta, std::int64_t internal_ms);
+  std::error_code take_pending(const std::string& base, std::string& meta, std::int64_t& internal_ms,
+                               bool& found);
+
+ private:
+  explicit index(sqlite3* db) : db_(db) {}
+  std::error_code exec(const char* sql);
+  std::error_code check_schema();
+
+  sqlite3* db_;
+};
+
+}  // namespace l7::mail::detail

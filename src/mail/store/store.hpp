@@ -1,0 +1,72 @@
+// The mail store shared by SMTP, POP3, IMAP and the capture inbox (namespace l7::mail).
+//
+// Layout (docs/mail-store.md): <data>/mail/<user>/ is a user's Maildir++ root (INBOX, with
+// ".Name" folders beside cur/ new/ tmp/), <data>/capture/ the capture mailbox (INBOX only).
+// Each folder has its SQLite index l7-index.sqlite; the files are the truth.
+//
+// Ownership and threads: a store owns its account objects (one per user, created on first
+// use, kept until the store is destroyed) and hands them out as shared_ptr; accounts own
+// their folder objects. Everything is thread-safe and blocking: call it from a thread pool.
+// Destroy the store only after its callers are done with it.
+//
+// Errors are std::error_code of store_error (error.hpp); nothing throws for expected
+// situations (bad names, full quota, missing folders, I/O failures).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "mail/store/account.hpp"
+#include "mail/store/error.hpp"
+#include "mail/store/folder.hpp"
+
+namespace l7::mail {
+
+struct delivery_info {
+  std::chrono::system_clock::time_point internal_date;  // epoch (default): now
+  std::string meta;  // opaque text kept in the index (capture: envelope + transcript JSON)
+};
+
+class store {
+ public:
+  struct options {
+    std::uint64_t quota_bytes = 0, quota_messages = 0;  // per user account; 0 = no limit
+  };
+
+  // No I/O until first use.
+  store(std::filesystem::path data_dir, options o);
+
+  // Durable when it returns (file fsynced, renamed into new/, directory fsynced): answer 250
+  // only after success. Thread-safe. `folder` "INBOX" (case-insensitive) is the Maildir root;
+  // another folder must exist (no_such_folder). `id` gets the Maildir unique name of the new
+  // message, a stable id. Errors: invalid_name (user or folder), no_such_folder,
+  // quota_exceeded (RFC 5321 §4.5.3.1.10: answer 552), io.
+  std::error_code deliver(std::string_view user, std::string_view folder, std::string_view message,
+                          const delivery_info& info, std::string* id = nullptr);
+  // The same into the capture mailbox (no quota).
+  std::error_code deliver_capture(std::string_view message, const delivery_info& info, std::string* id = nullptr);
+
+  // A user's account, <data>/mail/<user>/ (created on first write). invalid_name unless
+  // app::account_store::valid_name(user). The same object for the same user.
+  std::shared_ptr<account> open_account(std::string_view user, std::error_code& ec);
+  // The capture mailbox, <data>/capture/: only INBOX, no quota.
+  std::shared_ptr<account> open_capture();
+
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+
+ private:
+  const std::filesystem::path data_dir_;
+  const options options_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<account>, std::less<>> accounts_;
+  std::shared_ptr<account> capture_;
+};
+
+}  // namespace l7::mail
