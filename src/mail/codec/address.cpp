@@ -165,7 +165,9 @@ std::vector<address> parse_address_list(std::string_view value) {
   int angle = 0;
   std::size_t lt = 0;  // the last '<'
   auto emit = [&](std::size_t to) {
-    if (!empty_span(t, {from, to})) out.push_back(mailbox_from(t, {from, to}));
+    if (empty_span(t, {from, to})) return;
+    auto a = mailbox_from(t, {from, to});
+    if (!a.name.empty() || !a.local_part.empty() || !a.domain.empty()) out.push_back(std::move(a));
   };
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i].special();

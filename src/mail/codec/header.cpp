@@ -57,6 +57,7 @@ std::size_t header_parser::parse(std::span<const std::byte> data, std::error_cod
 }
 
 std::size_t header_parser::parse(std::string_view data, std::error_code& ec) {
+  ec.clear();
   if (failed_) {
     ec = failed_;
     return 0;
@@ -77,6 +78,7 @@ std::size_t header_parser::parse(std::string_view data, std::error_code& ec) {
 }
 
 void header_parser::finish(std::string_view rest, std::error_code& ec) {
+  ec.clear();
   if (failed_) {
     ec = failed_;
     return;

@@ -67,7 +67,8 @@ void interpret_fields(body_part& p) {
     auto d = parse_param_header(f->value);
     if (!d.value.empty()) p.disposition = std::move(d);
   }
-  for (auto tag : split(strip_comments(p.fields.value("Content-Language")), ','))  // RFC 3282 §2
+  const auto languages = strip_comments(p.fields.value("Content-Language"));
+  for (auto tag : split(languages, ','))  // RFC 3282 §2
     if (!trim_ows(tag).empty()) p.language.emplace_back(trim_ows(tag));
 }
 

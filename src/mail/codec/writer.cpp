@@ -80,38 +80,39 @@ mime_entity make_multipart(std::string_view subtype, const std::vector<mime_enti
   all.insert(all.begin(), {"boundary", std::string(boundary)});
   mime_entity e;
   e.headers.push_back({"Content-Type", format_param_header("multipart/" + std::string(subtype), all)});
-  for (const auto& p : parts) {  // RFC 2046 §5.1.1
-    e.body += "--" + std::string(boundary) + "\r\n";
-    for (const auto& [n, v] : p.headers) e.body += fold_header(n, v);
-    e.body += "\r\n" + p.body;
-    if (!p.body.empty() && !p.body.ends_with("\r\n")) e.body += "\r\n";
+  // RFC 2046 §5.1.1: the line break before a delimiter is part of it, so a body keeps its own
+  // final line break only with one more after it.
+  const std::string dash = "--" + std::string(boundary);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    e.body += (i == 0 ? "" : "\r\n") + dash + "\r\n";
+    for (const auto& [n, v] : parts[i].headers) e.body += fold_header(n, v);
+    e.body += "\r\n" + parts[i].body;
   }
-  e.body += "--" + std::string(boundary) + "--\r\n";
+  e.body += (parts.empty() ? "" : "\r\n") + dash + "--\r\n";
   return e;
 }
 
 std::string fold_header(std::string_view name, std::string_view value, std::size_t width) {
+  const auto is_wsp = [](char c) { return c == ' ' || c == '\t'; };
   std::string out(name);
   out += ':';
   std::size_t col = out.size();
   std::size_t i = 0;
   while (i < value.size()) {
-    // The next word with the white space before it.
     std::size_t j = i;
-    while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) ++j;
-    while (j < value.size() && value[j] != ' ' && value[j] != '\t') ++j;
-    auto piece = value.substr(i, j - i);
-    const bool lead_space = piece.front() == ' ' || piece.front() == '\t';
-    if (i == 0 && !lead_space) {
-      out += ' ';
-      ++col;
-    }
-    if (i > 0 && lead_space && col + piece.size() > width) {  // RFC 5322 §2.2.3
+    while (j < value.size() && is_wsp(value[j])) ++j;
+    const auto space = value.substr(i, j - i);
+    while (j < value.size() && !is_wsp(value[j])) ++j;
+    const auto word = value.substr(i + space.size(), j - i - space.size());
+    const std::string_view gap = space.empty() ? std::string_view(" ") : space;
+    // RFC 5322 §2.2.3: fold before the white space, when the word then fits its line.
+    if (col + gap.size() + word.size() > width && gap.size() + word.size() <= width) {
       out += "\r\n";
       col = 0;
     }
-    out += piece;
-    col += piece.size();
+    out += gap;
+    out += word;
+    col += gap.size() + word.size();
     i = j;
   }
   return out + "\r\n";
