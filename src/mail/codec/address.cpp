@@ -208,8 +208,8 @@ std::string format_mailbox(std::string_view name, std::string_view addr_spec, bo
     return static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127;
   });
   std::string out;
-  if (!ascii && !utf8) {
-    out = encode_encoded_words(name);
+  if ((!ascii && !utf8) || name.find("=?") != std::string_view::npos) {
+    out = encode_encoded_words(name);  // also when the name would read as an encoded word
   } else {
     const bool atoms = std::all_of(name.begin(), name.end(), [](char c) {
       return c == ' ' || static_cast<unsigned char>(c) >= 128 ||

@@ -138,7 +138,8 @@ std::string encode_encoded_words(std::string_view text) {
   bool plain = true;
   for (char c : text)
     if (static_cast<unsigned char>(c) >= 0x7F || (c < 32 && c != '\t')) plain = false;
-  if (plain) return std::string(text);
+  // Text that looks like an encoded word is encoded too, or a reader would decode it.
+  if (plain && text.find("=?") == std::string_view::npos) return std::string(text);
   const bool use_q = q_width(text) < text.size() * 2;
   constexpr std::size_t budget = 75 - 12;  // "=?utf-8?X?" + "?="
   std::string out;

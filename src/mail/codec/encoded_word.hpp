@@ -16,7 +16,7 @@ namespace l7::mail {
 std::string decode_encoded_words(std::string_view text);
 
 // Encodes UTF-8 `text` for a header (RFC 2047 §5 (3), so it is valid as a phrase as well as
-// unstructured text): pure printable ASCII comes back as it is; anything else becomes
+// unstructured text): printable ASCII without "=?" comes back as it is; anything else becomes
 // "=?utf-8?Q?...?=" (mostly ASCII) or "=?utf-8?B?...?=" words of at most 75 characters,
 // separated by single spaces, never splitting a UTF-8 sequence (§5, §6).
 std::string encode_encoded_words(std::string_view text);

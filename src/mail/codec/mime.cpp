@@ -47,7 +47,7 @@ class tree_builder {
 
   mime_message run() {
     add_part(body_part::npos, 0, msg_.size(), false, true);
-    while (!work_.empty() && !ec_) {
+    while (!work_.empty()) {  // after an error, parts already made are still filled in
       const auto i = work_.back();
       work_.pop_back();
       expand(i);
@@ -57,6 +57,7 @@ class tree_builder {
 
  private:
   bool add_part(std::size_t parent, std::size_t begin, std::size_t end, bool digest, bool root) {
+    if (ec_) return false;
     if (out_.parts.size() >= limits_.max_parts) {
       ec_ = error::too_many_parts;
       return false;
@@ -84,8 +85,12 @@ class tree_builder {
     auto& p = out_.parts[i];
     const auto begin = p.header.begin;
     const auto end = p.body.end;
-    p.fields = parse_header_section(msg_.substr(begin, end - begin), limits_.header, ec_, begin);
-    if (ec_) return;
+    std::error_code ec;
+    p.fields = parse_header_section(msg_.substr(begin, end - begin), limits_.header, ec, begin);
+    if (ec) {  // a header limit: the part keeps no fields, its bytes all count as body
+      if (!ec_) ec_ = ec;
+      p.fields = header_section{{}, begin, begin, false};
+    }
     p.header.end = p.fields.end;
     p.body = {p.fields.end, end};
     const auto body = p.body.in(msg_);

@@ -10,8 +10,9 @@
 // delimiters with trailing white space, a missing close delimiter (the last part runs to the
 // end of its parent; flagged), LF or CRLF, a boundary that prefixes another one (only a
 // delimiter followed by white space, "--" or a line break counts).
-// Errors: a limit (error::nesting_too_deep, too_many_parts, or a header limit); the parts
-// parsed until then are kept, and the part where the limit hit is left unexpanded.
+// Errors: the first limit hit (error::nesting_too_deep, too_many_parts, or a header limit).
+// The tree is still consistent: parts made before the error are filled in but get no new
+// children; a part whose header section broke a limit has no fields and all its bytes as body.
 // Ownership: the result holds offsets and copies of header values, never a pointer into the
 // message; the caller keeps the message to read bodies.
 #pragma once
