@@ -114,23 +114,43 @@ std::error_code sync_pass::run() {
   return idx.set_header(h);
 }
 
+// Lists the files into `on_disk` (base -> relative path). When a file is seen in both new/
+// and cur/ (moved while we read), cur/ wins.
+std::error_code list_files(const fs::path& dir, std::map<std::string, std::string>& on_disk) {
+  std::vector<detail::found_file> files;
+  if (auto ec = detail::scan(dir, files))
+    return ec == std::errc::no_such_file_or_directory ? store_error::no_such_folder : store_error::io;
+  for (auto& f : files) {
+    auto [it, inserted] = on_disk.emplace(f.base, f.rel);
+    if (!inserted && f.rel.starts_with("cur/")) it->second = f.rel;
+  }
+  return {};
+}
+
 }  // namespace
 
+// The directories are read only once the index's write lock is held: a message indexed by
+// another connection was durable before its row committed, so it is seen. A row without a
+// file is checked against a second listing (readdir may miss a file another program renames
+// while we read) before it is logged as expunged.
 std::error_code folder::sync_locked(bool move_new, std::uint64_t& notify_modseq) {
-  std::vector<detail::found_file> files;
-  if (auto ec = detail::scan(dir_, files))
-    return ec == std::errc::no_such_file_or_directory ? store_error::no_such_folder : store_error::io;
-  sync_pass pass{*index_, dir_, move_new, {}, {}, {}};
-  for (auto& f : files) {
-    auto [it, inserted] = pass.on_disk.emplace(f.base, f.rel);
-    if (!inserted && f.rel.starts_with("cur/")) it->second = f.rel;  // mid-move: cur/ wins
-  }
   if (auto ec = index_->begin()) return ec;
-  if (auto ec = pass.run()) {
+  sync_pass pass{*index_, dir_, move_new, {}, {}, {}};
+  auto ec = list_files(dir_, pass.on_disk);
+  if (!ec) {
+    std::vector<detail::index_row> rows;
+    ec = index_->rows(rows);
+    bool missing = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !pass.on_disk.count(r.base); });
+    std::map<std::string, std::string> again;
+    if (!ec && missing && !(ec = list_files(dir_, again)))
+      for (auto& [base, rel] : again) pass.on_disk[base] = std::move(rel);  // the newer listing wins
+  }
+  if (!ec) ec = pass.run();
+  if (!ec) ec = index_->commit();
+  if (ec) {
     index_->rollback();
     return ec;
   }
-  if (auto ec = index_->commit()) return ec;
   for (const auto& rel : pass.leftovers) ::unlink((dir_ / rel).c_str());
   apply_quota(pass.d_messages, pass.d_bytes);
   notify_modseq = pass.changed ? pass.h.highestmodseq : 0;

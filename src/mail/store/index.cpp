@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string_view>
+#include <thread>
 
 #include "app/log.hpp"
 #include "mail/store/error.hpp"
@@ -108,53 +109,84 @@ void move_aside(const std::filesystem::path& file) {
 
 }  // namespace
 
+index::open_result index::classify(int rc) {
+  switch (rc & 0xFF) {
+    case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE: return open_result::ok;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return open_result::busy;
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: return open_result::corrupt;
+    default: return open_result::failed;
+  }
+}
+
 std::unique_ptr<index> index::open(const std::filesystem::path& file,
                                    const std::function<std::uint32_t()>& new_uidvalidity,
                                    bool& created, std::error_code& ec) {
-  std::error_code fec;
-  created = !std::filesystem::exists(file, fec);
-  if (!created) {
-    if (sqlite3* db = open_db(file)) {
-      std::unique_ptr<index> idx(new index(db));
-      index_header h;
-      if (!idx->check_schema() && !idx->header(h)) return idx;
+  created = false;
+  for (int attempt = 0; attempt < 400; ++attempt) {
+    sqlite3* db = open_db(file);
+    if (!db) break;
+    std::unique_ptr<index> idx(new index(db));
+    switch (idx->setup(new_uidvalidity, created)) {
+      case open_result::ok: return idx;
+      case open_result::busy:  // another connection is creating it or holds a lock: wait
+        idx.reset();
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        continue;
+      case open_result::corrupt:
+        idx.reset();
+        app::logger("mail")->warn("mail store: index {} is corrupt; moved aside, rebuilding it from the files "
+                                  "with a new UIDVALIDITY", file.string());
+        move_aside(file);
+        continue;
+      case open_result::failed: break;
     }
-    app::logger("mail")->warn("mail store: index {} is unreadable; rebuilding it from the files with a new UIDVALIDITY",
-                              file.string());
-    move_aside(file);
-    created = true;
+    break;
   }
-  sqlite3* db = open_db(file);
-  if (!db) {
-    ec = store_error::io;
-    return nullptr;
-  }
-  std::unique_ptr<index> idx(new index(db));
-  if ((ec = idx->check_schema())) return nullptr;
-  index_header h;
-  h.uidvalidity = new_uidvalidity();
-  if ((ec = idx->begin()) || (ec = idx->set_header(h)) || (ec = idx->commit())) return nullptr;
-  return idx;
+  ec = store_error::io;
+  return nullptr;
 }
 
 index::~index() { sqlite3_close(db_); }
 
 std::error_code index::exec(const char* sql) {
+  return classify(exec_rc(sql)) == open_result::ok ? std::error_code{} : store_error::corrupt;
+}
+
+int index::exec_rc(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
   if (err) {
-    app::logger("mail")->warn("mail store: sqlite: {}", err);
+    app::logger("mail")->debug("mail store: sqlite: {}", err);
     sqlite3_free(err);
   }
-  return rc == SQLITE_OK ? std::error_code{} : store_error::corrupt;
+  return rc;
 }
 
-// Sets WAL mode, creates missing tables and checks the file's integrity (quick_check).
-std::error_code index::check_schema() {
-  if (auto ec = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")) return ec;
-  stmt check(db_, "PRAGMA quick_check");
-  if (check.step() != SQLITE_ROW || check.text(0) != "ok") return store_error::corrupt;
-  return exec(schema_sql);
+// WAL mode, integrity (quick_check), tables, and the header row, created under the write
+// lock so that two processes opening a new index agree on one UIDVALIDITY.
+index::open_result index::setup(const std::function<std::uint32_t()>& new_uidvalidity, bool& created) {
+  if (auto r = classify(exec_rc("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")); r != open_result::ok)
+    return r;
+  {
+    stmt check(db_, "PRAGMA quick_check");
+    int rc = check.step();
+    if (rc != SQLITE_ROW) return classify(rc) == open_result::ok ? open_result::corrupt : classify(rc);
+    if (check.text(0) != "ok") return open_result::corrupt;
+  }
+  if (auto r = classify(exec_rc("BEGIN IMMEDIATE")); r != open_result::ok) return r;
+  int rc = exec_rc(schema_sql);
+  index_header h;
+  if (classify(rc) == open_result::ok && header(h)) {
+    h = {};
+    h.uidvalidity = new_uidvalidity();
+    created = true;
+    if (set_header(h)) rc = SQLITE_CORRUPT;
+  }
+  if (classify(rc) != open_result::ok) {
+    exec_rc("ROLLBACK");
+    return classify(rc);
+  }
+  return classify(exec_rc("COMMIT"));
 }
 
 std::error_code index::begin() { return exec("BEGIN IMMEDIATE"); }

@@ -41,9 +41,10 @@ struct index_row {
 
 class index {
  public:
-  // Opens `file`. When it is missing, unreadable as SQLite or fails its checks it is moved
-  // aside (<file>.corrupt-<time>) and a new, empty index with UIDVALIDITY `new_uidvalidity()` is created;
-  // `created` tells the caller to rebuild from the files.
+  // Opens `file`, creating it (with UIDVALIDITY `new_uidvalidity()`) when it is missing. A
+  // file that is not SQLite or fails quick_check is moved aside (<file>.corrupt-<time>) and
+  // replaced by a new one. `created` tells the caller the index is new: a sync rebuilds it
+  // from the files. Waits while another connection holds a lock during creation.
   static std::unique_ptr<index> open(const std::filesystem::path& file,
                                      const std::function<std::uint32_t()>& new_uidvalidity,
                                      bool& created, std::error_code& ec);
@@ -83,7 +84,11 @@ class index {
  private:
   explicit index(sqlite3* db) : db_(db) {}
   std::error_code exec(const char* sql);
-  std::error_code check_schema();
+  int exec_rc(const char* sql);
+  // What an SQLite result code means while opening: usable, worth a retry, a broken file.
+  enum class open_result { ok, busy, corrupt, failed };
+  static open_result classify(int rc);
+  open_result setup(const std::function<std::uint32_t()>& new_uidvalidity, bool& created);
 
   sqlite3* db_;
 };
