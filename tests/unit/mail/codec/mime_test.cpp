@@ -296,6 +296,16 @@ TEST(mail_mime, decoded_text_charsets) {
   EXPECT_EQ(part_filename(part_at(m, {3})), "");
 }
 
+TEST(mail_mime, top_level_rfc822_numbering) {  // found by mime_fuzz: part 1 is the body
+  const auto msg = crlf("Content-Type: message/rfc822\n\nSubject: inner\n\ntext\n");
+  const auto m = parse_ok(msg);
+  ASSERT_EQ(m.parts.size(), 2u);
+  EXPECT_EQ(m.find(std::vector<unsigned>{1}), &m.parts[0]);
+  EXPECT_EQ(m.find(std::vector<unsigned>{1, 1}), &m.parts[1]);
+  EXPECT_EQ(m.parts[1].body.in(msg), "text\r\n");
+  EXPECT_EQ(m.find(std::vector<unsigned>{2}), nullptr);
+}
+
 TEST(mail_mime, single_part_message_numbering) {
   const auto msg = crlf("Subject: x\n\nhello\n");
   const auto m = parse_ok(msg);

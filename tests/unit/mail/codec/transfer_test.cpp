@@ -82,6 +82,12 @@ TEST(mail_transfer, quoted_printable_encode) {
   EXPECT_EQ(decode_quoted_printable(encode_quoted_printable(all)), want);
 }
 
+TEST(mail_transfer, quoted_printable_lone_cr_survives) {  // found by mime_fuzz
+  const std::string text = "boundary=b\r\x0b\r\n--b\r\r\nx\r";
+  EXPECT_EQ(encode_quoted_printable(text), "boundary=3Db=0D=0B\r\n--b=0D\r\nx=0D");
+  EXPECT_EQ(decode_quoted_printable(encode_quoted_printable(text)), text);
+}
+
 TEST(mail_transfer, encoding_names) {  // RFC 2045 §6.1
   EXPECT_EQ(parse_transfer_encoding("BASE64"), transfer_encoding::base64);
   EXPECT_EQ(parse_transfer_encoding(" Quoted-Printable "), transfer_encoding::quoted_printable);
