@@ -39,22 +39,43 @@ std::string decode_q(std::string_view s) {
   return out;
 }
 
-// An encoded word starting at `s[0]` (RFC 2047 §2: no spaces or '?' inside its parts).
-std::optional<word> parse_word(std::string_view s) {
-  if (!s.starts_with("=?")) return std::nullopt;
-  const auto q1 = s.find('?', 2);
+// The first occurrence of one of `chars` (or of `needle`) at or after a position that never
+// decreases between calls: a result still ahead stays valid, so hostile text full of "=?" is
+// scanned once, not once per "=?".
+class forward_finder {
+ public:
+  forward_finder(std::string_view text, std::string_view needle, bool any_of)
+      : text_(text), needle_(needle), any_of_(any_of) {}
+
+  std::size_t at_or_after(std::size_t pos) {
+    if (!known_ || (hit_ != std::string_view::npos && hit_ < pos)) {
+      hit_ = any_of_ ? text_.find_first_of(needle_, pos) : text_.find(needle_, pos);
+      known_ = true;
+    }
+    return hit_;
+  }
+
+ private:
+  std::string_view text_, needle_;
+  bool any_of_;
+  bool known_ = false;
+  std::size_t hit_ = 0;
+};
+
+// An encoded word at `start` (RFC 2047 §2: no white space or '?' inside its parts).
+std::optional<word> parse_word(std::string_view s, std::size_t start, forward_finder& closes,
+                               forward_finder& spaces) {
+  const auto q1 = s.find('?', start + 2);
   if (q1 == std::string_view::npos || q1 + 2 >= s.size() || s[q1 + 2] != '?')
     return std::nullopt;
-  const auto end = s.find("?=", q1 + 3);
-  if (end == std::string_view::npos) return std::nullopt;
-  auto charset = s.substr(2, q1 - 2);
+  const auto end = closes.at_or_after(q1 + 3);
+  if (end == std::string_view::npos || spaces.at_or_after(start) < end) return std::nullopt;
+  auto charset = s.substr(start + 2, q1 - start - 2);
   const char enc = to_lower_ascii(s[q1 + 1]);
   const auto text = s.substr(q1 + 3, end - q1 - 3);
   if (charset.empty() || (enc != 'b' && enc != 'q')) return std::nullopt;
-  for (char c : s.substr(0, end))
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return std::nullopt;
   charset = charset.substr(0, charset.find('*'));  // RFC 2231 §5 language
-  word w{std::string(charset), enc == 'b' ? decode_base64(text) : decode_q(text), end + 2};
+  word w{std::string(charset), enc == 'b' ? decode_base64(text) : decode_q(text), end + 2 - start};
   return w;
 }
 
@@ -77,11 +98,12 @@ std::string decode_encoded_words(std::string_view text) {
   std::string out, run_charset, run_bytes;
   std::size_t plain_from = 0;  // start of text not yet copied
   bool after_word = false;
+  forward_finder closes(text, "?=", false), spaces(text, " \t\r\n", true);
   std::size_t i = 0;
   while (i < text.size()) {
     const auto start = text.find("=?", i);
     if (start == std::string_view::npos) break;
-    auto w = parse_word(text.substr(start));
+    auto w = parse_word(text, start, closes, spaces);
     if (!w || !charset_to_utf8(w->charset, "")) {  // unknown charset: keep as written
       i = start + 2;
       continue;

@@ -1,5 +1,7 @@
 #include "mail/codec/header.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "mail/codec/error.hpp"
 
@@ -64,11 +66,15 @@ std::size_t header_parser::parse(std::string_view data, std::error_code& ec) {
   }
   std::size_t used = 0;
   while (!done_ && used < data.size()) {
-    const auto lf = data.find('\n', used);
+    // A line given again with more bytes is not searched again from its start (bytes one at a
+    // time would cost quadratic time).
+    const auto lf = data.find('\n', used + (used == 0 ? std::min(no_lf_, data.size()) : 0));
     if (lf == std::string_view::npos) {
       if (data.size() - used > limits_.max_line) failed_ = ec = error::line_too_long;
+      no_lf_ = data.size() - used;
       break;
     }
+    no_lf_ = 0;
     const std::size_t n = lf + 1 - used;
     line(data.substr(used, n), n, ec);
     if (ec) break;

@@ -76,6 +76,7 @@ class header_parser {
   bool done_ = false;
   std::error_code failed_;
   std::size_t pos_;  // offset of the next byte to consume
+  std::size_t no_lf_ = 0;  // leading bytes of the next data already searched for a LF
 };
 
 // Whole-buffer form: parses the header section at the start of `message` (to the empty line or

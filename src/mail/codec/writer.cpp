@@ -1,6 +1,7 @@
 #include "mail/codec/writer.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "mail/codec/address.hpp"
 #include "mail/codec/date.hpp"
@@ -76,18 +77,28 @@ mime_entity make_attachment(std::string_view filename, std::string_view content_
 
 mime_entity make_multipart(std::string_view subtype, const std::vector<mime_entity>& parts,
                            std::string_view boundary, const header_list& params) {
+  std::vector<std::string> bodies;
+  for (const auto& p : parts) {
+    std::string b;
+    for (const auto& [n, v] : p.headers) b += fold_header(n, v);
+    bodies.push_back(b + "\r\n" + p.body);
+  }
+  // RFC 2046 §5.1.1: the boundary must not occur in the parts; if it does, extend it.
+  std::string chosen(boundary);
+  for (unsigned n = 1; std::any_of(bodies.begin(), bodies.end(), [&](const std::string& b) {
+         return b.find("--" + chosen) != std::string::npos;
+       });
+       ++n)
+    chosen = std::string(boundary) + "." + std::to_string(n);
   header_list all = params;
-  all.insert(all.begin(), {"boundary", std::string(boundary)});
+  all.insert(all.begin(), {"boundary", chosen});
   mime_entity e;
   e.headers.push_back({"Content-Type", format_param_header("multipart/" + std::string(subtype), all)});
-  // RFC 2046 §5.1.1: the line break before a delimiter is part of it, so a body keeps its own
-  // final line break only with one more after it.
-  const std::string dash = "--" + std::string(boundary);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    e.body += (i == 0 ? "" : "\r\n") + dash + "\r\n";
-    for (const auto& [n, v] : parts[i].headers) e.body += fold_header(n, v);
-    e.body += "\r\n" + parts[i].body;
-  }
+  // The line break before a delimiter is part of it, so a body keeps its own final line break
+  // only with one more after it.
+  const std::string dash = "--" + chosen;
+  for (std::size_t i = 0; i < bodies.size(); ++i)
+    e.body += (i == 0 ? "" : "\r\n") + dash + "\r\n" + bodies[i];
   e.body += (parts.empty() ? "" : "\r\n") + dash + "--\r\n";
   return e;
 }

@@ -32,8 +32,9 @@ mime_entity make_text_part(std::string_view text, std::string_view subtype = "pl
 // (RFC 2183, RFC 2231 for non-ASCII names).
 mime_entity make_attachment(std::string_view filename, std::string_view content_type,
                             std::string_view data);
-// multipart/<subtype> (RFC 2046 §5.1) of `parts`; `boundary` must not occur in them (one made
-// from "=_" cannot occur in base64 or quoted-printable text). `params` are extra Content-Type
+// multipart/<subtype> (RFC 2046 §5.1) of `parts`, delimited by `boundary`, or by `boundary`
+// plus ".1", ".2", ... if it occurs in a part (one starting "=_" cannot occur in base64 or
+// quoted-printable text, so it is rarely extended). `params` are extra Content-Type
 // parameters, e.g. {"report-type", "delivery-status"} for RFC 3464.
 mime_entity make_multipart(std::string_view subtype, const std::vector<mime_entity>& parts,
                            std::string_view boundary, const header_list& params = {});

@@ -96,6 +96,20 @@ TEST(mail_writer, alternative_and_attachments) {
   EXPECT_FALSE(m.parts[0].missing_close);
 }
 
+TEST(mail_writer, boundary_in_text_is_avoided) {  // found by mime_fuzz
+  auto spec = sample_spec();
+  spec.text = "plain text with the boundary\r--=_seed_1\n--=_seed_1.1--\n";
+  spec.html = "<p>x</p>";
+  const auto out = write_message(spec);
+  std::error_code ec;
+  const auto m = parse_mime(out, {}, ec);
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(m.parts[0].content_type.param("boundary"), "=_seed_1.2");
+  ASSERT_EQ(m.parts[0].children.size(), 2u);
+  EXPECT_EQ(decoded_text(out, m.parts[1]),
+            "plain text with the boundary\r\n--=_seed_1\r\n--=_seed_1.1--\r\n");
+}
+
 TEST(mail_writer, smtputf8_keeps_raw_utf8) {
   auto spec = sample_spec();
   spec.smtputf8 = true;
