@@ -78,8 +78,19 @@ std::string single_byte(std::string_view bytes, native cs) {
   return out;
 }
 
+// A name as IANA registers them (RFC 2978 §2.3 mime-charset characters), short; anything else
+// (paths, "//" options) never reaches iconv_open.
+bool plausible_charset_name(std::string_view n) {
+  if (n.empty() || n.size() > 40) return false;
+  for (char c : n)
+    if (!is_alpha(c) && !is_digit(c) && std::string_view("!#$%&'+-^_`{}~.:()").find(c) == std::string_view::npos)
+      return false;
+  return true;
+}
+
 std::optional<std::string> through_iconv(std::string_view charset, std::string_view bytes) {
   const std::string name(trim_ows(charset));
+  if (!plausible_charset_name(name)) return std::nullopt;
   iconv_t cd = iconv_open("UTF-8", name.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
   std::string out;

@@ -64,11 +64,31 @@ TEST(mail_encoded_word, charsets) {
   EXPECT_EQ(charset_to_utf8("KOI8-R", "\xf0\xd2\xc9"), "\xd0\x9f\xd1\x80\xd0\xb8");  // iconv
   EXPECT_EQ(charset_to_utf8("Shift_JIS", "\x82\xa0\xff"), "\xe3\x81\x82\xef\xbf\xbd");
   EXPECT_FALSE(charset_to_utf8("no-such-charset", "x").has_value());
+  EXPECT_FALSE(charset_to_utf8("UTF-8//TRANSLIT", "x").has_value());  // options, paths: refused
+  EXPECT_FALSE(charset_to_utf8("../../tmp/x", "x").has_value());
+  EXPECT_FALSE(charset_to_utf8(std::string(100, 'A'), "x").has_value());
+}
+
+TEST(mail_encoded_word, hostile_text_stays_linear) {
+  // Many "=?" with no "?=" (or with white space before it): one pass, not one per "=?".
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "=?a?q?x";
+  EXPECT_EQ(decode_encoded_words(text), text);
+  const auto spaced = text + " ?=";
+  EXPECT_EQ(decode_encoded_words(spaced), spaced);
+  std::string words, want;
+  for (int i = 0; i < 20000; ++i) {
+    words += "=?utf-8?q?ab?= ";
+    want += "ab";  // §6.2: the space between adjacent words goes
+  }
+  EXPECT_EQ(decode_encoded_words(words), want + " ");
 }
 
 TEST(mail_encoded_word, encode_ascii_is_unchanged) {
   EXPECT_EQ(encode_encoded_words("Saying Hello"), "Saying Hello");
   EXPECT_EQ(encode_encoded_words(""), "");
+  // ASCII that would read as an encoded word is encoded (found while writing the fuzz target).
+  EXPECT_EQ(decode_encoded_words(encode_encoded_words("=?utf-8?q?x?=")), "=?utf-8?q?x?=");
 }
 
 TEST(mail_encoded_word, encode_splits_words_at_75_without_splitting_utf8) {

@@ -159,6 +159,21 @@ TEST(mail_header, incremental_reports_done_and_leaves_body) {
   EXPECT_FALSE(ec);
 }
 
+TEST(mail_header, long_line_fed_a_byte_at_a_time) {  // no quadratic rescan
+  header_parser p;
+  std::error_code ec;
+  std::string buf = "Subject: ";
+  const std::string value(60000, 'v');
+  for (char c : value) {
+    buf += c;
+    ASSERT_EQ(p.parse(buf, ec), 0u);
+  }
+  buf += "\r\n\r\n";
+  EXPECT_EQ(p.parse(buf, ec), buf.size());
+  EXPECT_TRUE(p.done());
+  EXPECT_EQ(p.section().value("subject"), value);
+}
+
 TEST(mail_header, limits) {
   std::error_code ec;
   header_limits small{.max_header_bytes = 40, .max_fields = 2, .max_line = 16};
