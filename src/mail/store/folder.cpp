@@ -71,11 +71,14 @@ std::shared_ptr<folder> folder::open(std::string name, std::filesystem::path dir
   auto make_uidvalidity = [&] { return uidvalidity = next_uidvalidity(f->dir_); };
   f->index_ = detail::index::open(f->dir_ / index_name, make_uidvalidity, created, ec);
   if (!f->index_) return nullptr;
-  if (created)
-    app::logger("mail")->info("mail store: new index for {} with UIDVALIDITY {}", f->dir_.string(), uidvalidity);
+  detail::clean_tmp(f->dir_);
   std::uint64_t modseq = 0;
   lock lk(f->mu_);
   if ((ec = f->sync_locked(false, modseq))) return nullptr;
+  detail::index_header h;
+  if (created && !f->index_->header(h) && h.messages > 0)  // RFC 9051 §2.3.1.1
+    app::logger("mail")->warn("mail store: index of {} rebuilt from {} files with the new UIDVALIDITY {}",
+                              f->dir_.string(), h.messages, uidvalidity);
   return f;
 }
 
@@ -121,17 +124,19 @@ std::error_code folder::snapshot(folder_snapshot& out) {
 }
 
 std::error_code folder::status(folder_status& out) {
-  folder_snapshot snap;
-  if (auto ec = snapshot(snap)) return ec;
+  lock lk(mu_);
+  if (auto ec = check_open(lk)) return ec;
+  detail::index_header h;
+  std::uint64_t unseen = 0;
+  if (auto ec = index_->header(h)) return ec;
+  if (auto ec = index_->counts(unseen)) return ec;
   out = {};
-  out.messages = static_cast<std::uint32_t>(snap.messages.size());
-  out.uidnext = snap.uidnext;
-  out.uidvalidity = snap.uidvalidity;
-  out.highestmodseq = snap.highestmodseq;
-  for (const auto& m : snap.messages) {
-    out.size += m.size;
-    if (!has_flag(m.flags, flag_seen)) ++out.unseen;
-  }
+  out.messages = static_cast<std::uint32_t>(h.messages);
+  out.unseen = static_cast<std::uint32_t>(unseen);
+  out.uidnext = h.uidnext;
+  out.uidvalidity = h.uidvalidity;
+  out.size = h.bytes;
+  out.highestmodseq = h.highestmodseq;
   return {};
 }
 
@@ -151,13 +156,14 @@ std::error_code folder::read(std::uint32_t uid, std::string& out) {
     if (auto ec = message(uid, m)) return ec;
     app::unique_fd fd(::open(m.path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd) {
-      out.assign(m.size, '\0');
-      std::size_t got = 0;
-      for (ssize_t n; got < out.size() && (n = ::read(fd.get(), out.data() + got, out.size() - got)) != 0;) {
+      out.clear();
+      out.reserve(m.size);
+      char buf[65536];
+      for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
         if (n < 0) return store_error::io;
-        got += static_cast<std::size_t>(n);
+        out.append(buf, static_cast<std::size_t>(n));
       }
-      out.resize(got);
       return {};
     }
     if (errno != ENOENT) return store_error::io;

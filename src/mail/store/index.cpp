@@ -122,6 +122,7 @@ std::unique_ptr<index> index::open(const std::filesystem::path& file,
                                    const std::function<std::uint32_t()>& new_uidvalidity,
                                    bool& created, std::error_code& ec) {
   created = false;
+  bool moved_aside = false;
   for (int attempt = 0; attempt < 400; ++attempt) {
     sqlite3* db = open_db(file);
     if (!db) break;
@@ -134,6 +135,11 @@ std::unique_ptr<index> index::open(const std::filesystem::path& file,
         continue;
       case open_result::corrupt:
         idx.reset();
+        if (moved_aside) {
+          ec = store_error::corrupt;
+          return nullptr;
+        }
+        moved_aside = true;
         app::logger("mail")->warn("mail store: index {} is corrupt; moved aside, rebuilding it from the files "
                                   "with a new UIDVALIDITY", file.string());
         move_aside(file);
@@ -149,7 +155,12 @@ std::unique_ptr<index> index::open(const std::filesystem::path& file,
 index::~index() { sqlite3_close(db_); }
 
 std::error_code index::exec(const char* sql) {
-  return classify(exec_rc(sql)) == open_result::ok ? std::error_code{} : store_error::corrupt;
+  switch (classify(exec_rc(sql))) {
+    case open_result::ok: return {};
+    case open_result::corrupt: return store_error::corrupt;
+    case open_result::busy: case open_result::failed: break;
+  }
+  return store_error::io;  // locked too long by another process, disk full, ...
 }
 
 int index::exec_rc(const char* sql) {
@@ -240,6 +251,13 @@ std::error_code index::find_base(const std::string& base, std::uint32_t& uid) {
   int rc = s.bind(1, base).step();
   uid = rc == SQLITE_ROW ? static_cast<std::uint32_t>(s.i64(0)) : 0;
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? std::error_code{} : store_error::corrupt;
+}
+
+std::error_code index::counts(std::uint64_t& unseen) {
+  stmt s(db_, "SELECT count(*) FROM msg WHERE ' ' || flags || ' ' NOT LIKE '% \\Seen %'");
+  if (s.step() != SQLITE_ROW) return store_error::corrupt;
+  unseen = static_cast<std::uint64_t>(s.i64(0));
+  return {};
 }
 
 std::error_code index::rows(std::vector<index_row>& out, std::uint64_t changed_since) {

@@ -67,6 +67,8 @@ class index {
 
   // The UID of the row with this base name, 0 when there is none.
   std::error_code find_base(const std::string& base, std::uint32_t& uid);
+  // Messages without \Seen (STATUS UNSEEN).
+  std::error_code counts(std::uint64_t& unseen);
   // Rows in UID order; `changed_since` > 0 keeps rows with MODSEQ above it.
   std::error_code rows(std::vector<index_row>& out, std::uint64_t changed_since = 0);
   std::error_code row(std::uint32_t uid, std::optional<index_row>& out);

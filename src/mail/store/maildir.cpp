@@ -161,6 +161,15 @@ std::error_code scan(const fs::path& dir, std::vector<found_file>& out) {
   return {};
 }
 
+void clean_tmp(const fs::path& dir) {
+  std::error_code ec;
+  auto limit = fs::file_time_type::clock::now() - std::chrono::hours(36);
+  for (const auto& e : fs::directory_iterator(dir / "tmp", ec)) {
+    std::error_code fec;
+    if (e.is_regular_file(fec) && e.last_write_time(fec) < limit) fs::remove(e.path(), fec);
+  }
+}
+
 std::string cur_name(std::string_view base, std::string_view letters) {
   return "cur/" + std::string(base) + ":2," + std::string(letters);
 }

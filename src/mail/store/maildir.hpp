@@ -57,6 +57,9 @@ struct found_file {
 // Lists new/ and cur/ (names starting with '.' are skipped). Error when either is unreadable.
 std::error_code scan(const fs::path& dir, std::vector<found_file>& out);
 
+// Removes files in tmp/ older than 36 hours (left by writers that died; the Maildir rule).
+void clean_tmp(const fs::path& dir);
+
 // The relative path a message with `base` gets in cur/ with these letters.
 std::string cur_name(std::string_view base, std::string_view letters);
 
