@@ -18,6 +18,7 @@ packages=(
   dnsutils knot-dnsutils unbound nsd dnsperf
   python3-websockets chromium
   vsftpd lftp tnftp tftp-hpa tftpd-hpa atftp libpcre2-8-0 libwrap0
+  swaks libnet-ssleay-perl libauthen-sasl-perl python3-aiosmtpd postfix dovecot-imapd dovecot-pop3d fetchmail neomutt
 )
 
 missing=()
@@ -81,6 +82,9 @@ if [[ ! -e $policy ]]; then
   made_policy=1
 fi
 trap '[[ $made_policy == 1 ]] && $sudo rm -f $policy' EXIT
+# postfix asks what kind of mail system this is: none (the tests run their own instances; only
+# its tools and daemons are used).
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 npm_peers

@@ -24,13 +24,18 @@ constexpr std::array services{
     service_info{"ftp", 2121, false, "ftp"},
     service_info{"ftps", 2990, true, "ftp"},
     service_info{"tftp", 6969, false, "tftp"},
+    service_info{"smtp", 2525, false, "smtp"},
+    service_info{"submission", 2587, false, "smtp"},
+    service_info{"smtps", 2465, true, "smtp"},
 };
 
 constexpr std::array top_level_keys{
     std::string_view{"data_dir"}, std::string_view{"workers"}, std::string_view{"log"},
     std::string_view{"tls"}, std::string_view{"services"},
     // Protocol sections without a listener of their own (they ride on http).
-    std::string_view{"websocket"}};
+    std::string_view{"websocket"},
+    // What the mail services (smtp, and pop3/imap later) share.
+    std::string_view{"mail"}};
 constexpr std::array service_keys{
     std::string_view{"enabled"}, std::string_view{"port"}, std::string_view{"address"},
     std::string_view{"tls"}, std::string_view{"max_connections"}};

@@ -170,6 +170,68 @@ doh = true
 json_api = true
 httpdns = true
 
+# Mail: SMTP (RFC 5321) on three listeners. smtp takes mail for the local domains (the MX
+# role, port 25 on the Internet), submission (RFC 6409) and smtps (RFC 8314, implicit TLS)
+# take mail from authenticated users. STARTTLS is offered on smtp and submission.
+[services.smtp]
+enabled = true
+port = 2525
+address = ["::"]
+tls = false
+max_connections = 1000
+
+[services.submission]
+enabled = true
+port = 2587
+address = ["::"]
+tls = false
+max_connections = 1000
+
+[services.smtps]
+enabled = true
+port = 2465
+address = ["::"]
+tls = true
+max_connections = 1000
+
+# What the mail services share. The store is <data_dir>/mail/<user>/ (Maildir, folders as
+# Maildir++ .Name) for accounts (`l7 user add`), and <data_dir>/capture/ for captured mail.
+[mail]
+# Capture: every message is accepted and kept in the capture mailbox, whatever its
+# recipients; nothing is delivered or relayed (a test inbox, as Mailpit or GreenMail).
+# With capture = false, mail for `domains` goes to the matching accounts (user@domain and
+# user+tag@domain), and mail for other domains is refused.
+capture = true
+domains = ["example.test", "localhost"]
+# Per-account limits (RFC 9208 STORAGE and MESSAGE); 0 = none.
+quota = 0
+quota_messages = 0
+
+[smtp]
+# Name in the greeting, EHLO and Received: headers ("" = this host's name).
+hostname = ""
+# Largest message accepted (SIZE, RFC 1870; 552 beyond).
+max_message_size = "35MiB"
+# Recipients per message (452 beyond; RFC 5321 asks for at least 100).
+max_recipients = 100
+# Bad commands before the server says 421 and closes; failed AUTHs likewise, each one
+# answered only after auth_delay.
+max_errors = 10
+max_auth_failures = 3
+auth_delay = "1s"
+# RFC 5321 §4.5.3.2: time for each command, and for a whole DATA or BDAT transfer.
+command_timeout = "5m"
+data_timeout = "10m"
+# Connections per client address (0 = no limit).
+max_per_ip = 20
+# VRFY answers for local accounts; off, it says 252 (RFC 5321 §3.5.3).
+vrfy = false
+# AUTH PLAIN/LOGIN without TLS (always allowed from loopback addresses).
+allow_insecure_auth = false
+# Capture: AUTH succeeds with any user name and password (applications under test often
+# insist on logging in).
+auth_accept_any = true
+
 # FTP (RFC 959 + FEAT, EPSV/EPRT, MLSD, AUTH TLS). ftp offers explicit TLS (AUTH TLS); ftps
 # is implicit TLS from the first byte.
 [services.ftp]

@@ -8,6 +8,7 @@
 #include "ftp/server/service.hpp"
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
+#include "smtp/server/service.hpp"
 #include "tftp/server/service.hpp"
 #include "websocket/server/service.hpp"
 
@@ -24,6 +25,7 @@ struct service_set::impl {
   std::unique_ptr<dns::server::service> dns;
   std::unique_ptr<ftp::server::service> ftp;
   std::unique_ptr<tftp::server::service> tftp;
+  std::unique_ptr<smtp::server::service> smtp;
 
   std::shared_ptr<asio::ssl::context> server_tls(std::vector<std::string> alpn) {
     net::tls_files files{cfg.tls.cert, cfg.tls.key};
@@ -104,7 +106,7 @@ struct service_set::impl {
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 
@@ -143,6 +145,15 @@ std::vector<listener_row> service_set::start() {
         rows.push_back({l.service, "udp", net::to_ip(addr).to_string(), udp.local.port(), false});
         for (unsigned i = 0; i < m.rt.size(); ++i) m.tftp->serve_udp(m.rt.at(i), std::move(udp.sockets[i]));
       }
+    } else if (l.service == "smtp" || l.service == "submission" || l.service == "smtps") {
+      // STARTTLS on smtp and submission (RFC 3207), implicit TLS on smtps (RFC 8314 §3.3);
+      // submission and smtps want AUTH before MAIL (RFC 6409 §4.3).
+      if (!m.smtp) m.smtp = std::make_unique<smtp::server::service>(smtp::server::load_settings(m.cfg, m.options.trace));
+      auto tls = m.server_tls({});
+      const bool submission = l.service != "smtp";
+      m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
+        m.smtp->serve(w, std::move(a), l.service, tls, l.tls, submission, l.max_connections);
+      });
     } else {
       app::logger("serve")->warn("{}: this build has no server for it yet; skipped", l.service);
     }

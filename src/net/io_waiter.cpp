@@ -25,11 +25,26 @@ void io_waiter::on_ready(connection&, unsigned ready) {
 }
 
 void io_waiter::on_deadline(connection& c) {
+  if (polite_) {
+    if (!waiting_) return;
+    waiting_ = false;
+    result_ = asio::error::timed_out;
+    wake_->cancel();
+    return;
+  }
   expired_ = true;
   c.close();
   if (!waiting_) return;
   waiting_ = false;
   result_ = asio::error::timed_out;
+  wake_->cancel();
+}
+
+void io_waiter::on_stop(connection&) {
+  if (!polite_) return;
+  if (!waiting_ || !(want_ & ready_read)) return;
+  waiting_ = false;
+  result_ = asio::error::shut_down;
   wake_->cancel();
 }
 

@@ -9,6 +9,10 @@
 // The deadline: when it passes, the connection is closed and a wait in progress (or the next
 // one) returns asio::error::timed_out; expired() tells afterwards. A graceful stop is not
 // handled here: a session asks worker::stopping() where it decides to go on or not.
+// With `polite` (protocols that say goodbye: SMTP's 421, IMAP's BYE), the deadline does not
+// close the connection: the wait in progress returns timed_out, and a graceful stop wakes a
+// wait in progress for reading with asio::error::shut_down (once: later waits ask
+// worker::stopping() themselves), so the session can answer and close itself.
 #pragma once
 
 #include "net/asio.hpp"
@@ -18,7 +22,8 @@ namespace l7::net {
 
 class io_waiter final : public connection_owner {
  public:
-  explicit io_waiter(const asio::io_context::executor_type& ex) : executor_(ex) {}
+  explicit io_waiter(const asio::io_context::executor_type& ex, bool polite = false)
+      : executor_(ex), polite_(polite) {}
 
   // Returns at once when `c` may already read (ready_read) or write (ready_write): only a
   // read_some()/write_some() that said want_read/want_write makes a wait necessary.
@@ -34,7 +39,7 @@ class io_waiter final : public connection_owner {
  private:
   void on_ready(connection& c, unsigned ready) override;
   void on_deadline(connection& c) override;
-  void on_stop(connection&) override {}
+  void on_stop(connection&) override;
   void on_abandon(connection&) override {}
 
   asio::io_context::executor_type executor_;
@@ -43,6 +48,7 @@ class io_waiter final : public connection_owner {
   unsigned want_ = 0;
   bool waiting_ = false;
   bool expired_ = false;
+  bool polite_;
 };
 
 }  // namespace l7::net

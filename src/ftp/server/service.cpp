@@ -8,23 +8,6 @@
 
 namespace l7::ftp::server {
 
-bool address_limits::acquire(const std::string& address) {
-  std::lock_guard lock(mu_);
-  auto& n = counts_[address];
-  if (max_ != 0 && n >= max_) {
-    if (n == 0) counts_.erase(address);
-    return false;
-  }
-  ++n;
-  return true;
-}
-
-void address_limits::release(const std::string& address) {
-  std::lock_guard lock(mu_);
-  auto it = counts_.find(address);
-  if (it != counts_.end() && --it->second == 0) counts_.erase(it);
-}
-
 shared_state::shared_state(settings s)
     : config(std::move(s)), accounts(config.data_dir), per_address(config.max_per_ip) {
   log = app::logger("ftp");

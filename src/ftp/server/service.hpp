@@ -6,11 +6,10 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "app/accounts.hpp"
+#include "app/address_limits.hpp"
 #include "app/metrics.hpp"
 #include "ftp/server/settings.hpp"
 #include "net/asio.hpp"
@@ -22,26 +21,13 @@ class logger;
 
 namespace l7::ftp::server {
 
-// Control connections per client address.
-class address_limits {
- public:
-  explicit address_limits(std::size_t max) : max_(max) {}
-  bool acquire(const std::string& address);
-  void release(const std::string& address);
-
- private:
-  std::mutex mu_;
-  std::unordered_map<std::string, std::size_t> counts_;
-  std::size_t max_;
-};
-
 struct shared_state {
   explicit shared_state(settings s);
   ~shared_state();
 
   settings config;
   app::account_store accounts;
-  address_limits per_address;
+  app::address_limits per_address;
   std::atomic<std::uint32_t> next_passive{0};  // where the next passive bind starts
   asio::thread_pool blocking{2};               // password checks
   std::shared_ptr<spdlog::logger> log;

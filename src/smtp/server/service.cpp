@@ -1,0 +1,81 @@
+#include "smtp/server/service.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "app/log.hpp"
+#include "mail/store/store.hpp"
+#include "net/connection_server.hpp"
+#include "smtp/server/session.hpp"
+
+namespace l7::smtp::server {
+namespace {
+
+net::awaitable<void> run_session(std::unique_ptr<session> s) { co_await s->run(); }
+
+}  // namespace
+
+shared_state::shared_state(settings s, std::shared_ptr<mail::store> st)
+    : config(std::move(s)), accounts(config.data_dir), store(std::move(st)), per_address(config.max_per_ip) {
+  if (!store) store = std::make_shared<mail::store>(config.data_dir, mail::store::options{config.quota_bytes, config.quota_messages});
+  log = app::logger("smtp");
+  if (config.trace) trace = app::logger("trace");
+  auto& reg = app::metrics();
+  sessions = &reg.gauge_metric("l7_smtp_sessions", "Open SMTP connections");
+  auto& messages = reg.counter_family("l7_smtp_messages_total", "SMTP messages, by result", {"result"});
+  accepted = &messages.with({"accepted"});
+  rejected = &messages.with({"rejected"});
+  auto& auth = reg.counter_family("l7_smtp_auth_total", "SMTP AUTH attempts, by result", {"result"});
+  auth_ok = &auth.with({"ok"});
+  auth_failed = &auth.with({"failed"});
+  bytes_received = &reg.counter_metric("l7_smtp_received_bytes_total", "Message bytes received by SMTP");
+}
+
+shared_state::~shared_state() { blocking.join(); }
+
+service::service(settings s, std::shared_ptr<mail::store> store)
+    : shared_(std::make_unique<shared_state>(std::move(s), std::move(store))) {}
+
+service::~service() = default;
+
+mail::store& service::store() { return *shared_->store; }
+
+void service::serve(net::worker& w, net::tcp::acceptor acceptor, const std::string& name,
+                    std::shared_ptr<asio::ssl::context> tls, bool implicit_tls, bool submission,
+                    std::size_t max_connections) {
+  auto& shared = *shared_;
+  auto it = std::find_if(shared.listeners.begin(), shared.listeners.end(),
+                         [&](const listener_info& l) { return l.name == name; });
+  if (it == shared.listeners.end()) {
+    shared.listeners.push_back({name, std::move(tls), implicit_tls, submission,
+                                std::make_shared<net::connection_limit>(max_connections)});
+    it = std::prev(shared.listeners.end());
+  }
+  const listener_info& info = *it;
+  net::connection_accept_options options;
+  options.service = name;
+  options.limit = info.limit;
+  if (!implicit_tls) {  // RFC 5321 §3.8: 421 when the service cannot take the connection
+    options.reject = [](int fd) {
+      static constexpr std::string_view busy = "421 4.3.2 Too many connections, try again later\r\n";
+      (void)::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    };
+  }
+  net::spawn_connection_acceptor(
+      w, std::move(acceptor), std::move(options), [&w, &shared, &info](std::unique_ptr<net::connection> c) {
+        auto s = std::make_unique<session>(w, std::move(c), shared, info);
+        asio::co_spawn(w.executor(), run_session(std::move(s)), [log = shared.log](std::exception_ptr e) {
+          if (!e) return;
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            log->error("session ended by an exception: {}", ex.what());
+          }
+        });
+      });
+}
+
+}  // namespace l7::smtp::server

@@ -1,0 +1,48 @@
+#include "smtp/server/settings.hpp"
+
+#include <unistd.h>
+
+#include "app/config.hpp"
+#include "core/text.hpp"
+
+namespace l7::smtp::server {
+namespace {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+settings load_settings(const app::config& cfg, bool trace) {
+  settings s;
+  s.data_dir = cfg.data_path(".");
+  s.capture = cfg.get_bool("mail", "capture", s.capture);
+  for (const auto& d : cfg.get_string_list("mail", "domains", {})) {
+    if (d.empty() || d.find('@') != std::string::npos || d.find(' ') != std::string::npos)
+      throw app::config_error("mail.domains: '" + d + "' is not a domain name");
+    s.domains.push_back(to_lower(d));
+  }
+  s.quota_bytes = cfg.get_size("mail", "quota", s.quota_bytes);
+  s.quota_messages = static_cast<std::uint64_t>(cfg.get_int("mail", "quota_messages", 0, 0, 1'000'000'000));
+  s.hostname = cfg.get_string("smtp", "hostname", "");
+  if (s.hostname.empty()) s.hostname = host_name();
+  s.max_message_size = cfg.get_size("smtp", "max_message_size", s.max_message_size);
+  if (s.max_message_size < 1024) throw app::config_error("smtp.max_message_size: at least 1k");
+  s.max_recipients = static_cast<std::size_t>(cfg.get_int("smtp", "max_recipients", 100, 1, 100'000));
+  s.max_errors = static_cast<unsigned>(cfg.get_int("smtp", "max_errors", s.max_errors, 1, 1000));
+  s.max_auth_failures = static_cast<unsigned>(cfg.get_int("smtp", "max_auth_failures", s.max_auth_failures, 1, 100));
+  s.auth_delay = cfg.get_duration("smtp", "auth_delay", s.auth_delay);
+  s.command_timeout = cfg.get_duration("smtp", "command_timeout", s.command_timeout);
+  s.data_timeout = cfg.get_duration("smtp", "data_timeout", s.data_timeout);
+  s.max_per_ip = static_cast<std::size_t>(cfg.get_int("smtp", "max_per_ip", 20, 0, 1'000'000));
+  s.vrfy = cfg.get_bool("smtp", "vrfy", s.vrfy);
+  s.allow_insecure_auth = cfg.get_bool("smtp", "allow_insecure_auth", s.allow_insecure_auth);
+  s.auth_accept_any = cfg.get_bool("smtp", "auth_accept_any", s.auth_accept_any);
+  s.trace = trace;
+  return s;
+}
+
+}  // namespace l7::smtp::server
