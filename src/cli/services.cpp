@@ -8,6 +8,7 @@
 #include "ftp/server/service.hpp"
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
+#include "mail/store/store.hpp"
 #include "smtp/server/service.hpp"
 #include "tftp/server/service.hpp"
 #include "websocket/server/service.hpp"
@@ -25,6 +26,8 @@ struct service_set::impl {
   std::unique_ptr<dns::server::service> dns;
   std::unique_ptr<ftp::server::service> ftp;
   std::unique_ptr<tftp::server::service> tftp;
+  // The mail store SMTP delivers into and POP3, IMAP and the web inbox read: one for all.
+  std::shared_ptr<mail::store> mail;
   std::unique_ptr<smtp::server::service> smtp;
 
   std::shared_ptr<asio::ssl::context> server_tls(std::vector<std::string> alpn) {
@@ -81,6 +84,16 @@ struct service_set::impl {
     }
   }
 
+  std::shared_ptr<mail::store> mail_store() {
+    if (!mail) {
+      mail::store::options o;
+      o.quota_bytes = cfg.get_size("mail", "quota", 0);
+      o.quota_messages = static_cast<std::uint64_t>(cfg.get_int("mail", "quota_messages", 0, 0, 1'000'000'000));
+      mail = std::make_shared<mail::store>(cfg.data_path("."), o);
+    }
+    return mail;
+  }
+
   // DNS: UDP and TCP on the same port, on every address.
   void start_dns(const app::listener_config& l, std::vector<listener_row>& rows) {
     for (const auto& text : l.addresses) {
@@ -106,7 +119,7 @@ struct service_set::impl {
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 
@@ -148,7 +161,9 @@ std::vector<listener_row> service_set::start() {
     } else if (l.service == "smtp" || l.service == "submission" || l.service == "smtps") {
       // STARTTLS on smtp and submission (RFC 3207), implicit TLS on smtps (RFC 8314 §3.3);
       // submission and smtps want AUTH before MAIL (RFC 6409 §4.3).
-      if (!m.smtp) m.smtp = std::make_unique<smtp::server::service>(smtp::server::load_settings(m.cfg, m.options.trace));
+      if (!m.smtp)
+        m.smtp = std::make_unique<smtp::server::service>(smtp::server::load_settings(m.cfg, m.options.trace),
+                                                         m.mail_store());
       auto tls = m.server_tls({});
       const bool submission = l.service != "smtp";
       m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
