@@ -70,7 +70,8 @@ std::size_t header_parser::parse(std::string_view data, std::error_code& ec) {
     // time would cost quadratic time).
     const auto lf = data.find('\n', used + (used == 0 ? std::min(no_lf_, data.size()) : 0));
     if (lf == std::string_view::npos) {
-      if (data.size() - used > limits_.max_line) failed_ = ec = error::line_too_long;
+      // max_line bytes and a CR may still be one line within the limit.
+      if (data.size() - used > limits_.max_line + 1) failed_ = ec = error::line_too_long;
       no_lf_ = data.size() - used;
       break;
     }

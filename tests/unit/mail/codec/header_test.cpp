@@ -174,6 +174,23 @@ TEST(mail_header, long_line_fed_a_byte_at_a_time) {  // no quadratic rescan
   EXPECT_EQ(p.section().value("subject"), value);
 }
 
+TEST(mail_header, line_at_the_limit_in_pieces) {
+  header_limits small{.max_line = 16};
+  const std::string msg = "Subject: 1234567\r\n\r\n";  // a 16-byte line and its CRLF
+  for (std::size_t cut = 0; cut <= msg.size(); ++cut) {
+    header_parser p(small);
+    std::error_code ec;
+    const auto used = p.parse(std::string_view(msg).substr(0, cut), ec);
+    ASSERT_FALSE(ec) << cut;
+    p.parse(std::string_view(msg).substr(used), ec);
+    ASSERT_FALSE(ec) << cut;
+    EXPECT_TRUE(p.done());
+  }
+  std::error_code ec;
+  parse_header_section("Subject: 12345678\r\n\r\n", small, ec);
+  EXPECT_EQ(ec, error::line_too_long);
+}
+
 TEST(mail_header, limits) {
   std::error_code ec;
   header_limits small{.max_header_bytes = 40, .max_fields = 2, .max_line = 16};
