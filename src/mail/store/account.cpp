@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 
+#include "app/log.hpp"
 #include "mail/store/error.hpp"
 #include "mail/store/maildir.hpp"
 #include "mail/store/names.hpp"
@@ -22,8 +23,9 @@ std::error_code account::init_locked() {
     if (auto ec = detail::make_maildir(root_, false)) return store_error::io;
   std::error_code ec;
   if (!open_locked("INBOX", ec)) return ec;
-  for (const auto& name : folder_names())
-    if (!open_locked(name, ec) && ec != store_error::no_such_folder) return ec;
+  for (const auto& name : folder_names())  // a broken folder must not block INBOX
+    if (!open_locked(name, ec) && ec != store_error::no_such_folder)
+      app::logger("mail")->warn("mail store: folder {} of {} cannot be opened: {}", name, root_.string(), ec.message());
   initialized_ = true;
   return {};
 }

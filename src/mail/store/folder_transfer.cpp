@@ -44,7 +44,7 @@ std::error_code clone_file(const fs::path& src_dir, const detail::index_row& r, 
 std::error_code folder::collect(const std::vector<std::uint32_t>& uids, std::vector<detail::index_row>& rows) {
   lock lk(mu_);
   if (auto ec = check_open(lk)) return ec;
-  for (auto uid : uids) {
+  for (auto uid : detail::unique_sorted(uids)) {
     std::optional<detail::index_row> r;
     if (auto ec = index_->row(uid, r)) return ec;
     if (r) rows.push_back(std::move(*r));
@@ -53,6 +53,7 @@ std::error_code folder::collect(const std::vector<std::uint32_t>& uids, std::vec
 }
 
 std::error_code folder::copy(const std::vector<std::uint32_t>& uids, folder& dest, uid_mapping& out) {
+  out = {};
   std::vector<detail::index_row> rows;
   if (auto ec = collect(uids, rows)) return ec;
   auto src_dir = dir();
@@ -94,6 +95,7 @@ std::error_code folder::copy(const std::vector<std::uint32_t>& uids, folder& des
 }
 
 std::error_code folder::move(const std::vector<std::uint32_t>& uids, folder& dest, uid_mapping& out) {
+  out = {};
   if (&dest == this) return store_error::invalid_name;
   std::vector<detail::index_row> rows;
   if (auto ec = collect(uids, rows)) return ec;

@@ -139,7 +139,7 @@ std::error_code folder::store_flags(const std::vector<std::uint32_t>& uids, flag
     if (auto ec = index_->begin()) return ec;
     detail::index_header h;
     auto ec = index_->header(h);
-    for (auto uid : uids) {
+    for (auto uid : detail::unique_sorted(uids)) {
       std::optional<detail::index_row> r;
       if (ec || (ec = index_->row(uid, r)) || !r) continue;
       if (unchanged_since && r->modseq > *unchanged_since) {  // RFC 7162 §3.1.3
@@ -187,7 +187,7 @@ std::error_code folder::remove_rows(const std::vector<std::uint32_t>* uids, bool
   if (auto ec = index_->begin()) return ec;
   std::vector<detail::index_row> rows;
   std::error_code ec = uids ? std::error_code{} : index_->rows(rows);
-  for (auto uid : uids ? *uids : std::vector<std::uint32_t>{}) {
+  for (auto uid : uids ? detail::unique_sorted(*uids) : std::vector<std::uint32_t>{}) {
     std::optional<detail::index_row> r;
     if (!ec && !(ec = index_->row(uid, r)) && r) rows.push_back(std::move(*r));
   }

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 #include <thread>
@@ -108,6 +109,12 @@ void move_aside(const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+std::vector<std::uint32_t> unique_sorted(std::vector<std::uint32_t> uids) {
+  std::sort(uids.begin(), uids.end());
+  uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+  return uids;
+}
 
 index::open_result index::classify(int rc) {
   switch (rc & 0xFF) {

@@ -39,6 +39,9 @@ struct index_row {
   std::string meta;
 };
 
+// A UID set as IMAP may send it ("3,1:3") in ascending order without duplicates.
+std::vector<std::uint32_t> unique_sorted(std::vector<std::uint32_t> uids);
+
 class index {
  public:
   // Opens `file`, creating it (with UIDVALIDITY `new_uidvalidity()`) when it is missing. A

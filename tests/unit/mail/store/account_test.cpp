@@ -143,5 +143,31 @@ TEST(quota_test, storage_and_message_limits) {
   EXPECT_EQ(q.bytes, 610u);
 }
 
+TEST(quota_test, append_and_copy_are_checked_too) {
+  l7::test::temp_dir dir;
+  store s(dir.path(), {.quota_bytes = 0, .quota_messages = 2});
+  std::error_code ec;
+  auto erin = s.open_account("erin", ec);
+  ASSERT_FALSE(erin->create_folder("Keep"));
+  auto inbox = erin->open_folder("INBOX", ec);
+  auto keep = erin->open_folder("Keep", ec);
+  std::uint32_t uid = 0;
+  ASSERT_FALSE(inbox->append("one", {}, std::chrono::system_clock::now(), "", false, &uid, nullptr));
+  uid_mapping map;
+  ASSERT_FALSE(inbox->copy({uid}, *keep, map));
+  EXPECT_EQ(inbox->copy({uid}, *keep, map), store_error::quota_exceeded);
+  EXPECT_EQ(inbox->append("two", {}, std::chrono::system_clock::now(), "", false, &uid, nullptr),
+            store_error::quota_exceeded);
+  quota_usage q;
+  ASSERT_FALSE(erin->quota(q));
+  EXPECT_EQ(q.messages, 2u);
+  ASSERT_FALSE(inbox->move({uid}, *keep, map));  // MOVE within the account changes no usage
+  folder_status st;
+  ASSERT_FALSE(keep->status(st));
+  EXPECT_EQ(st.messages, 2u);
+  ASSERT_FALSE(erin->quota(q));
+  EXPECT_EQ(q.messages, 2u);
+}
+
 }  // namespace
 }  // namespace l7::mail::test

@@ -99,6 +99,24 @@ TEST_F(folder_test, expunge_deleted_or_listed_and_changes_since) {
   EXPECT_TRUE(files_in(user_root() / "cur").empty());
 }
 
+TEST_F(folder_test, duplicate_uids_in_a_set_count_once) {
+  ASSERT_FALSE(user()->create_folder("Dup"));
+  auto inbox = open("INBOX"), dup = open("Dup");
+  auto a = append_one(*inbox, 1), b = append_one(*inbox, 2);
+  uid_mapping map;
+  ASSERT_FALSE(inbox->copy({b, a, b}, *dup, map));  // "2,1:2"
+  EXPECT_EQ(map.source, (std::vector<std::uint32_t>{a, b}));
+  std::vector<std::uint32_t> gone, twice{a, a};
+  ASSERT_FALSE(inbox->expunge(&twice, false, gone));
+  EXPECT_EQ(gone, std::vector<std::uint32_t>{a});
+  folder_status st;
+  ASSERT_FALSE(inbox->status(st));
+  EXPECT_EQ(st.messages, 1u);
+  quota_usage q;
+  ASSERT_FALSE(user()->quota(q));
+  EXPECT_EQ(q.messages, 3u);
+}
+
 TEST_F(folder_test, status_counts) {
   auto inbox = open("INBOX");
   append_one(*inbox, 1, {"\\Seen"});
