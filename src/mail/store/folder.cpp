@@ -74,6 +74,9 @@ std::shared_ptr<folder> folder::open(std::string name, std::filesystem::path dir
   detail::clean_tmp(f->dir_);
   std::uint64_t modseq = 0;
   lock lk(f->mu_);
+  if (!f->index_->begin()) {  // the cached totals (STATUS, quota) follow the rows
+    if (f->index_->recount() || f->index_->commit()) f->index_->rollback();
+  }
   if ((ec = f->sync_locked(false, modseq))) return nullptr;
   detail::index_header h;
   if (created && !f->index_->header(h) && h.messages > 0)  // RFC 9051 §2.3.1.1

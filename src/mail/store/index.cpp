@@ -230,6 +230,12 @@ std::error_code index::set_header(const index_header& h) {
   return s.done();
 }
 
+std::error_code index::recount() {
+  stmt s(db_, "UPDATE header SET messages = (SELECT count(*) FROM msg), "
+              "bytes = (SELECT coalesce(sum(size), 0) FROM msg) WHERE id = 1");
+  return s.done();
+}
+
 std::error_code index::insert(const index_row& r) {
   stmt s(db_, "INSERT INTO msg(uid, base, file, flags, modseq, size, internal_ms, save_ms, meta) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");

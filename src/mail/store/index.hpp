@@ -62,6 +62,9 @@ class index {
   std::error_code header(index_header& h);
   std::error_code set_header(const index_header& h);
 
+  // Sets the header's message count and bytes from the rows (self-repair on open).
+  std::error_code recount();
+
   std::error_code insert(const index_row& r);
   std::error_code update(std::uint32_t uid, const flag_set& flags, const std::string& file,
                          std::uint64_t modseq);

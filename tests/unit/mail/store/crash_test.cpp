@@ -72,7 +72,21 @@ std::vector<std::string> run_and_kill(const std::string& dir, const char* mode, 
 struct acknowledged {
   std::map<std::string, unsigned> inbox, capture;  // id -> message number
   std::set<std::string> at_risk;                  // expunges and moves the child started
+  std::map<std::string, std::uint32_t> uids;      // INBOX UIDs seen by earlier checks
+  std::uint32_t uidvalidity = 0;                  // INBOX's, once seen
 };
+
+// A kill must never force an index rebuild: UIDVALIDITY and every UID handed out stay.
+void check_uids_stable(const folder_snapshot& snap, acknowledged& ack) {
+  if (ack.uidvalidity) {
+    EXPECT_EQ(snap.uidvalidity, ack.uidvalidity) << "index rebuilt after a kill";
+  }
+  ack.uidvalidity = snap.uidvalidity;
+  for (const auto& m : snap.messages) {
+    auto [it, inserted] = ack.uids.emplace(m.id, m.uid);
+    EXPECT_EQ(it->second, m.uid) << "UID of " << m.id << " changed";
+  }
+}
 
 void record(acknowledged& ack, const std::vector<std::string>& lines) {
   for (const auto& line : lines) {
@@ -87,9 +101,9 @@ void record(acknowledged& ack, const std::vector<std::string>& lines) {
 }
 
 // After a sync: every row's file exists and every acknowledged message is there, intact.
-void check_folder(folder& f, const std::map<std::string, unsigned>& expected, const std::set<std::string>& at_risk) {
+void check_folder(folder& f, const std::map<std::string, unsigned>& expected, const std::set<std::string>& at_risk,
+                  folder_snapshot& snap) {
   ASSERT_FALSE(f.sync());
-  folder_snapshot snap;
   ASSERT_FALSE(f.snapshot(snap));
   std::map<std::string, std::uint32_t> present;
   for (const auto& m : snap.messages) {
@@ -107,18 +121,20 @@ void check_folder(folder& f, const std::map<std::string, unsigned>& expected, co
   }
 }
 
-void check_store(const std::filesystem::path& dir, const acknowledged& ack) {
+void check_store(const std::filesystem::path& dir, acknowledged& ack) {
   store s(dir, {});
   std::error_code ec;
   auto alice = s.open_account("alice", ec);
   ASSERT_TRUE(alice);
   auto inbox = alice->open_folder("INBOX", ec);
   ASSERT_TRUE(inbox) << ec.message();
-  check_folder(*inbox, ack.inbox, ack.at_risk);
-  if (auto archive = alice->open_folder("Archive", ec)) check_folder(*archive, {}, {});
+  folder_snapshot snap;
+  check_folder(*inbox, ack.inbox, ack.at_risk, snap);
+  check_uids_stable(snap, ack);
+  if (auto archive = alice->open_folder("Archive", ec)) check_folder(*archive, {}, {}, snap);
   auto capture = s.open_capture()->open_folder("INBOX", ec);
   ASSERT_TRUE(capture) << ec.message();
-  check_folder(*capture, ack.capture, {});
+  check_folder(*capture, ack.capture, {}, snap);
 }
 
 void crash_rounds(const char* mode, int rounds) {
