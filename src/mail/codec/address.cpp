@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mail/codec/detail.hpp"
 #include "mail/codec/encoded_word.hpp"
 
 namespace l7::mail {
@@ -15,7 +16,7 @@ struct token {
   char special() const { return kind == tok_kind::special ? text[0] : '\0'; }
 };
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+constexpr auto is_space = detail::is_fws;
 bool is_special_char(char c) { return std::string_view("()<>[]:;@,.\"").find(c) != std::string_view::npos; }
 
 // Reads up to `close`, honouring quoted-pairs; nested parentheses for comments.

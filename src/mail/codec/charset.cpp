@@ -7,6 +7,7 @@
 
 #include "core/text.hpp"
 #include "core/utf8.hpp"
+#include "mail/codec/detail.hpp"
 
 namespace l7::mail {
 namespace {
@@ -122,7 +123,7 @@ std::string sanitize_utf8(std::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
     const auto c = static_cast<unsigned char>(bytes[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    const std::size_t len = detail::utf8_sequence_length(c);
     if (len != 0 && i + len <= bytes.size() && is_valid_utf8(bytes.substr(i, len))) {
       out.append(bytes.substr(i, len));
       i += len;

@@ -1,10 +1,12 @@
 #include "mail/codec/encoded_word.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "core/base64.hpp"
 #include "core/text.hpp"
 #include "mail/codec/charset.hpp"
+#include "mail/codec/detail.hpp"
 #include "mail/codec/transfer.hpp"
 
 namespace l7::mail {
@@ -16,11 +18,7 @@ struct word {
   std::size_t length = 0;  // characters of the encoded word in the text
 };
 
-int hex_digit_value(char c) {
-  if (is_digit(c)) return c - '0';
-  const char l = to_lower_ascii(c);
-  return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
+using detail::hex_value;
 
 // RFC 2047 §4.2: "_" is a space, "=XX" an octet.
 std::string decode_q(std::string_view s) {
@@ -28,9 +26,9 @@ std::string decode_q(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '_') {
       out += ' ';
-    } else if (s[i] == '=' && i + 2 < s.size() && hex_digit_value(s[i + 1]) >= 0 &&
-               hex_digit_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2]));
+    } else if (s[i] == '=' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     } else {
       out += s[i];
@@ -132,10 +130,6 @@ bool q_safe(unsigned char c) {  // RFC 2047 §5 (3): safe even inside a phrase
          c == '*' || c == '+' || c == '-' || c == '/';
 }
 
-std::size_t sequence_length(unsigned char c) {
-  return c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-}
-
 std::size_t q_width(std::string_view chunk) {
   std::size_t n = 0;
   for (char c : chunk) n += (q_safe(static_cast<unsigned char>(c)) || c == ' ') ? 1 : 3;
@@ -169,7 +163,7 @@ std::string encode_encoded_words(std::string_view text) {
   while (i < text.size()) {
     std::size_t end = i;
     for (;;) {  // grow by whole UTF-8 sequences while the word fits
-      const auto len = sequence_length(static_cast<unsigned char>(text[end]));
+      const auto len = std::max<std::size_t>(1, detail::utf8_sequence_length(static_cast<unsigned char>(text[end])));
       const auto next = std::min(text.size(), end + len);
       const auto chunk = text.substr(i, next - i);
       const auto width = use_q ? q_width(chunk) : (chunk.size() + 2) / 3 * 4;

@@ -3,12 +3,13 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "mail/codec/detail.hpp"
 #include "mail/codec/error.hpp"
 
 namespace l7::mail {
 namespace {
 
-constexpr bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+using detail::is_wsp;
 
 // RFC 5322 §3.6.8: ftext is printable US-ASCII except ':'.
 bool is_field_name(std::string_view s) {

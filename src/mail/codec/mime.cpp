@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "mail/codec/error.hpp"
-#include "mail/codec/mime_detail.hpp"
+#include "mail/codec/detail.hpp"
 
 namespace l7::mail {
 namespace {
@@ -13,8 +13,6 @@ struct delimiter {
   std::size_t next;      // first byte after the delimiter line
   bool close;            // "--boundary--" (RFC 2046 §5.1.1)
 };
-
-constexpr bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 
 // A delimiter line for `dash` ("--" + boundary) at a line start in [from, end). Trailing white
 // space is allowed (transport padding); anything else after the boundary means another boundary
@@ -27,7 +25,7 @@ std::optional<delimiter> find_delimiter(std::string_view msg, std::size_t from, 
     auto q = h + dash.size();
     const bool close = area.substr(q, 2) == "--";
     if (close) q += 2;
-    while (q < end && is_wsp(area[q])) ++q;
+    while (q < end && detail::is_wsp(area[q])) ++q;
     if (q < end && area[q] == '\r' && (q + 1 == end || area[q + 1] == '\n')) ++q;
     if (q < end && area[q] != '\n') continue;
     std::size_t part_end = h;

@@ -1,7 +1,7 @@
 #include "core/text.hpp"
 #include "mail/codec/charset.hpp"
 #include "mail/codec/mime.hpp"
-#include "mail/codec/mime_detail.hpp"
+#include "mail/codec/detail.hpp"
 
 namespace l7::mail {
 namespace {

@@ -5,12 +5,13 @@
 
 #include "core/text.hpp"
 #include "mail/codec/charset.hpp"
+#include "mail/codec/detail.hpp"
 #include "mail/codec/encoded_word.hpp"
 
 namespace l7::mail {
 namespace {
 
-constexpr bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+constexpr auto is_wsp = detail::is_fws;
 
 // RFC 2045 §5.1 tspecials.
 bool is_tspecial(char c) { return std::string_view("()<>@,;:\\\"/[]?=").find(c) != std::string_view::npos; }
@@ -104,24 +105,10 @@ std::vector<mime_param> raw_parameters(cursor& c) {
   return out;
 }
 
-int hex_val(char c) {
-  if (is_digit(c)) return c - '0';
-  const char l = to_lower_ascii(c);
-  return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
-
-std::string percent_decode_lenient(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        hex_val(s[i + 1]) >= 0 && hex_val(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_val(s[i + 1]) * 16 + hex_val(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+// RFC 2231 §4 percent-encoding; a malformed escape leaves the segment as written.
+std::string percent_decode_or_keep(std::string_view s) {
+  auto decoded = percent_decode(s);
+  return decoded ? std::move(*decoded) : std::string(s);
 }
 
 struct segment {
@@ -152,7 +139,7 @@ mime_param finish(const std::string& name, joined& j) {
   std::string bytes;
   bool any_extended = false;
   for (auto& [n, seg] : j.segments) {
-    bytes += seg.extended ? percent_decode_lenient(seg.text) : seg.text;
+    bytes += seg.extended ? percent_decode_or_keep(seg.text) : seg.text;
     any_extended = any_extended || seg.extended;
   }
   mime_param p{name, {}, j.charset, j.language};

@@ -4,6 +4,7 @@
 
 #include "core/base64.hpp"
 #include "core/text.hpp"
+#include "mail/codec/detail.hpp"
 
 namespace l7::mail {
 namespace {
@@ -17,13 +18,8 @@ int base64_value(char c) {
   return -1;
 }
 
-int hex_value(char c) {
-  if (is_digit(c)) return c - '0';
-  const char l = to_lower_ascii(c);
-  return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
-
-constexpr bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+using detail::hex_value;
+using detail::is_wsp;
 
 // One line of QP text (without its line break) into `out`; returns true if it ended in a soft
 // line break.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mail/codec/address.hpp"
+#include "mail/codec/detail.hpp"
 #include "mail/codec/date.hpp"
 #include "mail/codec/encoded_word.hpp"
 #include "mail/codec/params.hpp"
@@ -104,7 +105,7 @@ mime_entity make_multipart(std::string_view subtype, const std::vector<mime_enti
 }
 
 std::string fold_header(std::string_view name, std::string_view value, std::size_t width) {
-  const auto is_wsp = [](char c) { return c == ' ' || c == '\t'; };
+  using detail::is_wsp;
   std::string out(name);
   out += ':';
   std::size_t col = out.size();
