@@ -157,6 +157,13 @@ TEST(mail_header, incremental_reports_done_and_leaves_body) {
   EXPECT_EQ(p.section().fields.size(), 2u);
   EXPECT_EQ(p.section().end, 22u);
   EXPECT_FALSE(ec);
+  // The byte-span form, with a base offset (a header section inside a larger buffer).
+  const std::string bytes = "X: 1\r\n\r\n";
+  header_parser q({}, 100);
+  EXPECT_EQ(q.parse(std::as_bytes(std::span(bytes.data(), bytes.size())), ec), bytes.size());
+  ASSERT_TRUE(q.done());
+  EXPECT_EQ(q.section().fields[0].begin, 100u);
+  EXPECT_EQ(q.section().end, 108u);
 }
 
 TEST(mail_header, long_line_fed_a_byte_at_a_time) {  // no quadratic rescan
