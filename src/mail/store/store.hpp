@@ -47,7 +47,9 @@ class store {
   // only after success. Thread-safe. `folder` "INBOX" (case-insensitive) is the Maildir root;
   // another folder must exist (no_such_folder). `id` gets the Maildir unique name of the new
   // message, a stable id. Errors: invalid_name (user or folder), no_such_folder,
-  // quota_exceeded (RFC 5321 §4.5.3.1.10: answer 552), io.
+  // quota_exceeded (RFC 5321 §4.5.3.1.10: answer 552), io or corrupt (the folder cannot be
+  // written or its index opened: a temporary failure, 451). Once the file is durable the
+  // call succeeds even if the index update fails (the next sync indexes the file).
   std::error_code deliver(std::string_view user, std::string_view folder, std::string_view message,
                           const delivery_info& info, std::string* id = nullptr);
   // The same into the capture mailbox (no quota).
