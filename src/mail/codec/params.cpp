@@ -31,7 +31,7 @@ class cursor {
       } else if (s_[i_] == '(') {
         int level = 0;
         for (; i_ < s_.size(); ++i_) {
-          if (s_[i_] == '\\') ++i_;
+          if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;  // a quoted-pair
           else if (s_[i_] == '(') ++level;
           else if (s_[i_] == ')' && --level == 0) break;
         }

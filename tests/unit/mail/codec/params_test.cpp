@@ -71,6 +71,10 @@ TEST(mail_params, lenient_real_world) {
   const auto bad_pct = parse_param_header("a/b; n*=utf-8''%zz%4");
   EXPECT_EQ(bad_pct.param("n"), "%zz%4");
   EXPECT_EQ(parse_param_header("").value, "");
+  // A comment ending in a backslash at the end of the value (found by mime_fuzz: it read past
+  // the end).
+  EXPECT_EQ(parse_param_header("multipart/mixed;\r\n (  boundary=\"x\\").value, "multipart/mixed");
+  EXPECT_EQ(parse_param_header("a/b; n=v (c\\").param("n"), "v");
   EXPECT_EQ(parse_param_header("(only a comment").value, "");
 }
 
