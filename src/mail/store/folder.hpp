@@ -116,13 +116,16 @@ class folder {
   std::error_code sync(bool move_new = false);
   // The index as it is now (call sync() first to see other programs' changes).
   std::error_code snapshot(folder_snapshot& out);
+  // From the index header's cached totals and one count (no full scan).
   std::error_code status(folder_status& out);
+  // One message's record; no_such_message when the UID is not (or no longer) here.
   std::error_code message(std::uint32_t uid, message_record& out);
   // The message's bytes. If the file moved (another program renamed it) syncs and retries.
   std::error_code read(std::uint32_t uid, std::string& out);
 
-  // Stores `message` durably (tmp/, fsync, rename, fsync dir), then indexes it. `letters`
-  // nullopt delivers into new/ (SMTP); otherwise into cur/ with the flags (IMAP APPEND).
+  // Stores `message` durably (tmp/, fsync, rename, fsync dir), then indexes it (RFC 9051
+  // §6.3.12 APPEND; the UID is RFC 4315's APPENDUID). `into_new` delivers into new/ (SMTP,
+  // flags ignored); otherwise into cur/ with `flags`. `meta` is kept with the message.
   // `uid` gets the new UID (0 if the index could not be updated: the message is stored and
   // the next sync indexes it), `id` the Maildir base name. quota_exceeded before any write.
   std::error_code append(std::string_view message, const flag_set& flags, time_point internal_date,

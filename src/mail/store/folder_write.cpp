@@ -46,7 +46,7 @@ std::error_code folder::append(std::string_view message, const flag_set& flags, 
       if (ec) index_->rollback();
     }
   }
-  auto normalized = normalize_flags(flags);
+  auto normalized = into_new ? flag_set{} : normalize_flags(flags);
   std::optional<std::string> letters;
   if (!into_new) letters = maildir_letters(normalized);
   std::string rel;
