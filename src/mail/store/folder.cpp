@@ -115,8 +115,11 @@ std::error_code folder::snapshot(folder_snapshot& out) {
   if (auto ec = check_open(lk)) return ec;
   detail::index_header h;
   std::vector<detail::index_row> rows;
-  if (auto ec = index_->header(h)) return ec;
-  if (auto ec = index_->rows(rows)) return ec;
+  if (auto ec = index_->begin_read()) return ec;
+  auto ec = index_->header(h);
+  if (!ec) ec = index_->rows(rows);
+  index_->commit();
+  if (ec) return ec;
   out.uidvalidity = h.uidvalidity;
   out.uidnext = h.uidnext;
   out.highestmodseq = h.highestmodseq;

@@ -223,9 +223,12 @@ std::error_code folder::changes_since(std::uint64_t modseq, folder_changes& out)
   if (auto ec = check_open(lk)) return ec;
   detail::index_header h;
   std::vector<detail::index_row> rows;
-  if (auto ec = index_->header(h)) return ec;
-  if (auto ec = index_->rows(rows, modseq)) return ec;
-  if (auto ec = index_->vanished_since(modseq, out.vanished)) return ec;
+  if (auto ec = index_->begin_read()) return ec;
+  auto ec = index_->header(h);
+  if (!ec) ec = index_->rows(rows, modseq);
+  if (!ec) ec = index_->vanished_since(modseq, out.vanished);
+  index_->commit();
+  if (ec) return ec;
   for (const auto& r : rows) out.changed.push_back(to_record(r));
   out.highestmodseq = h.highestmodseq;
   return {};

@@ -208,6 +208,7 @@ index::open_result index::setup(const std::function<std::uint32_t()>& new_uidval
 }
 
 std::error_code index::begin() { return exec("BEGIN IMMEDIATE"); }
+std::error_code index::begin_read() { return exec("BEGIN"); }
 std::error_code index::commit() { return exec("COMMIT"); }
 void index::rollback() { exec("ROLLBACK"); }
 

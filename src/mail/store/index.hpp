@@ -55,7 +55,8 @@ class index {
   index(const index&) = delete;
   index& operator=(const index&) = delete;
 
-  std::error_code begin();
+  std::error_code begin();       // write transaction (takes the write lock at once)
+  std::error_code begin_read();  // a consistent read of several statements; end with commit()
   std::error_code commit();
   void rollback();
 
