@@ -27,6 +27,8 @@ constexpr std::array services{
     service_info{"smtp", 2525, false, "smtp"},
     service_info{"submission", 2587, false, "smtp"},
     service_info{"smtps", 2465, true, "smtp"},
+    service_info{"pop3", 2110, false, "pop3"},
+    service_info{"pop3s", 2995, true, "pop3"},
 };
 
 constexpr std::array top_level_keys{

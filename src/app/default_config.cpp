@@ -232,6 +232,32 @@ allow_insecure_auth = false
 # insist on logging in).
 auth_accept_any = true
 
+# POP3 (RFC 1939): pop3 offers STLS (RFC 2595), pop3s is implicit TLS (RFC 8314). Accounts
+# (`l7 user add`) read their INBOX; in capture mode, every account reads the capture mailbox.
+[services.pop3]
+enabled = true
+port = 2110
+address = ["::"]
+tls = false
+max_connections = 1000
+
+[services.pop3s]
+enabled = true
+port = 2995
+address = ["::"]
+tls = true
+max_connections = 1000
+
+[pop3]
+# Autologout (RFC 1939 asks for at least 10 minutes); deletions are applied only at QUIT.
+idle_timeout = "10m"
+# After a failed login; the session closes after max_login_failures.
+login_delay = "1s"
+max_login_failures = 3
+max_per_ip = 20
+# USER/PASS and AUTH without TLS (always allowed from loopback addresses).
+allow_insecure_auth = false
+
 # FTP (RFC 959 + FEAT, EPSV/EPRT, MLSD, AUTH TLS). ftp offers explicit TLS (AUTH TLS); ftps
 # is implicit TLS from the first byte.
 [services.ftp]

@@ -9,6 +9,7 @@
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
 #include "mail/store/store.hpp"
+#include "pop3/server/service.hpp"
 #include "smtp/server/service.hpp"
 #include "tftp/server/service.hpp"
 #include "websocket/server/service.hpp"
@@ -29,6 +30,7 @@ struct service_set::impl {
   // The mail store SMTP delivers into and POP3, IMAP and the web inbox read: one for all.
   std::shared_ptr<mail::store> mail;
   std::unique_ptr<smtp::server::service> smtp;
+  std::unique_ptr<pop3::server::service> pop3;
 
   std::shared_ptr<asio::ssl::context> server_tls(std::vector<std::string> alpn) {
     net::tls_files files{cfg.tls.cert, cfg.tls.key};
@@ -119,7 +121,7 @@ struct service_set::impl {
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 
@@ -168,6 +170,14 @@ std::vector<listener_row> service_set::start() {
       const bool submission = l.service != "smtp";
       m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
         m.smtp->serve(w, std::move(a), l.service, tls, l.tls, submission, l.max_connections);
+      });
+    } else if (l.service == "pop3" || l.service == "pop3s") {
+      if (!m.pop3)
+        m.pop3 = std::make_unique<pop3::server::service>(pop3::server::load_settings(m.cfg, m.options.trace),
+                                                         m.mail_store());
+      auto tls = m.server_tls({});
+      m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
+        m.pop3->serve(w, std::move(a), l.service, tls, l.tls, l.max_connections);
       });
     } else {
       app::logger("serve")->warn("{}: this build has no server for it yet; skipped", l.service);

@@ -66,22 +66,4 @@ std::size_t data_reader::feed(std::string_view in, std::string& out) {
   return i;
 }
 
-void stuff_data(std::string_view content, std::string& out) {
-  bool line_start = true;
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    char c = content[i];
-    if (c == '\r' || c == '\n') {
-      if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n') ++i;
-      out += "\r\n";
-      line_start = true;
-      continue;
-    }
-    if (line_start && c == '.') out.push_back('.');
-    out.push_back(c);
-    line_start = false;
-  }
-  if (!line_start) out += "\r\n";
-  out += ".\r\n";
-}
-
 }  // namespace l7::smtp

@@ -42,9 +42,4 @@ class data_reader {
   bool bare_lf_ = false;
 };
 
-// The client's side: appends `content` to `out` with dot-stuffing (§4.5.2), bare LFs and CRs
-// turned into CRLF, a CRLF added if the content does not end with one, and the end-of-data
-// line.
-void stuff_data(std::string_view content, std::string& out);
-
 }  // namespace l7::smtp

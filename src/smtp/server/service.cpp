@@ -1,14 +1,9 @@
 #include "smtp/server/service.hpp"
 
-#include <sys/socket.h>
-
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
 
 #include "app/log.hpp"
 #include "mail/store/store.hpp"
-#include "net/connection_server.hpp"
 #include "smtp/server/session.hpp"
 
 namespace l7::smtp::server {
@@ -47,35 +42,14 @@ void service::serve(net::worker& w, net::tcp::acceptor acceptor, const std::stri
                     std::shared_ptr<asio::ssl::context> tls, bool implicit_tls, bool submission,
                     std::size_t max_connections) {
   auto& shared = *shared_;
-  auto it = std::find_if(shared.listeners.begin(), shared.listeners.end(),
-                         [&](const listener_info& l) { return l.name == name; });
-  if (it == shared.listeners.end()) {
-    shared.listeners.push_back({name, std::move(tls), implicit_tls, submission,
-                                std::make_shared<net::connection_limit>(max_connections)});
-    it = std::prev(shared.listeners.end());
-  }
-  const listener_info& info = *it;
-  net::connection_accept_options options;
-  options.service = name;
-  options.limit = info.limit;
-  if (!implicit_tls) {  // RFC 5321 §3.8: 421 when the service cannot take the connection
-    options.reject = [](int fd) {
-      static constexpr std::string_view busy = "421 4.3.2 Too many connections, try again later\r\n";
-      (void)::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    };
-  }
-  net::spawn_connection_acceptor(
-      w, std::move(acceptor), std::move(options), [&w, &shared, &info](std::unique_ptr<net::connection> c) {
-        auto s = std::make_unique<session>(w, std::move(c), shared, info);
-        asio::co_spawn(w.executor(), run_session(std::move(s)), [log = shared.log](std::exception_ptr e) {
-          if (!e) return;
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            log->error("session ended by an exception: {}", ex.what());
-          }
-        });
-      });
+  const auto& l = net::listener_named(shared.listeners, name, std::move(tls), implicit_tls, max_connections);
+  // RFC 5321 §3.8: 421 when the service cannot take the connection.
+  net::serve_sessions(
+      w, std::move(acceptor), l, "421 4.3.2 Too many connections, try again later\r\n",
+      [&w, &shared, &l, submission](std::unique_ptr<net::connection> c) {
+        return run_session(std::make_unique<session>(w, std::move(c), shared, l, submission));
+      },
+      shared.log);
 }
 
 }  // namespace l7::smtp::server

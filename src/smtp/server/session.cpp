@@ -17,8 +17,8 @@ constexpr std::size_t max_transcript = 64 * 1024;
 }  // namespace
 
 session::session(net::worker& w, std::unique_ptr<net::connection> c, shared_state& shared,
-                 const listener_info& l)
-    : worker_(w), token_(w), shared_(shared), listener_(l), io_(w, std::move(c), max_command_line) {
+                 const net::line_listener& l, bool submission)
+    : worker_(w), token_(w), shared_(shared), listener_(l), submission_(submission), io_(w, std::move(c), max_command_line) {
   const auto addr = net::to_ip(io_.conn().remote().address());
   remote_ = addr.to_string();
   loopback_ = addr.is_loopback();

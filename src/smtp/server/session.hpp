@@ -26,7 +26,8 @@ namespace l7::smtp::server {
 
 class session {
  public:
-  session(net::worker& w, std::unique_ptr<net::connection> c, shared_state& shared, const listener_info& l);
+  session(net::worker& w, std::unique_ptr<net::connection> c, shared_state& shared, const net::line_listener& l,
+          bool submission);
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -77,7 +78,8 @@ class session {
   net::worker& worker_;
   net::worker::session_token token_;  // the runtime waits for it when stopping
   shared_state& shared_;
-  const listener_info& listener_;
+  const net::line_listener& listener_;
+  const bool submission_;  // AUTH before MAIL (RFC 6409 §4.3)
   net::line_channel io_;
   std::string remote_;  // RFC 5952 address
   bool loopback_ = false;

@@ -47,7 +47,7 @@ void session::on_mail(std::string_view arg) {
   const auto& cfg = shared_.config;
   if (helo_.empty()) return error_reply(503, "5.5.1", "Error: send HELO/EHLO first");
   if (in_mail_) return error_reply(503, "5.5.1", "Error: nested MAIL command");
-  if (listener_.submission && user_.empty())  // RFC 6409 §4.3, RFC 4954 §6
+  if (submission_ && user_.empty())  // RFC 6409 §4.3, RFC 4954 §6
     return error_reply(530, "5.7.0", "Authentication required");
   offered o;
   if (!esmtp_) o = offered{false, false, false, false, false, false};  // HELO: no extensions

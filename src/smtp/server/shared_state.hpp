@@ -1,5 +1,4 @@
-// What every SMTP session of a service shares (service.hpp), and what one listener tells its
-// sessions.
+// What every SMTP session of a service shares (service.hpp).
 #pragma once
 
 #include <deque>
@@ -10,7 +9,7 @@
 #include "app/address_limits.hpp"
 #include "app/metrics.hpp"
 #include "net/asio.hpp"
-#include "net/connection_limit.hpp"
+#include "net/line_service.hpp"
 #include "smtp/server/settings.hpp"
 
 namespace spdlog {
@@ -21,15 +20,6 @@ class store;
 }
 
 namespace l7::smtp::server {
-
-struct listener_info {
-  std::string name;
-  std::shared_ptr<asio::ssl::context> tls;  // null: no TLS on this listener
-  bool implicit_tls = false;
-  bool submission = false;
-  // Connections of the listener, over all its workers and addresses; it outlives them.
-  std::shared_ptr<net::connection_limit> limit;
-};
 
 struct shared_state {
   shared_state(settings s, std::shared_ptr<mail::store> st);
@@ -48,7 +38,7 @@ struct shared_state {
   app::counter* auth_ok = nullptr;
   app::counter* auth_failed = nullptr;
   app::counter* bytes_received = nullptr;
-  std::deque<listener_info> listeners;  // one per listener name, made before the workers run
+  std::deque<net::line_listener> listeners;  // one per listener name, made before the workers run
 };
 
 }  // namespace l7::smtp::server

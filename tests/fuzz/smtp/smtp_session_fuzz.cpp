@@ -19,6 +19,7 @@
 #include "core/command_line.hpp"
 #include "core/sasl.hpp"
 #include "smtp/codec/command.hpp"
+#include "core/dot_stuffing.hpp"
 #include "smtp/codec/data_reader.hpp"
 
 namespace {
@@ -109,7 +110,7 @@ void check_data(std::string_view in) {
   for (std::size_t i = 0; i < whole.content.size(); ++i)
     if (whole.content[i] == '\n') check(i > 0 && whole.content[i - 1] == '\r', "bare LF in DATA output");
   std::string wire;
-  stuff_data(whole.content, wire);
+  l7::dot_stuff(whole.content, wire);
   const auto again = read_data(wire, wire.size());
   check(again.done && again.used == wire.size(), "stuffed content does not end where it should");
   std::string expected;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/dot_stuffing.hpp"
 #include "smtp/codec/data_reader.hpp"
 
 namespace l7::smtp {
@@ -97,7 +98,7 @@ TEST(SmtpData, SizeLimitKeepsReadingToTheEnd) {
 TEST(SmtpData, StuffingRoundTrips) {
   for (std::string_view content : {"a\r\n.b\r\n..c\r\n", ".\r\n", "no newline", "x\n.\ny", ""}) {
     std::string wire;
-    stuff_data(content, wire);
+    l7::dot_stuff(content, wire);
     auto r = read_all(wire);
     ASSERT_TRUE(r.done) << wire;
     EXPECT_EQ(r.used, wire.size());
