@@ -8,7 +8,7 @@
 //   hash of the input picks the cut); output only CRLF line ends; the end is CRLF "." CRLF
 //   and nothing else (RFC 5321 §4.1.1.4: no smuggling variant ends it); stuffing what came
 //   out and reading it again gives it back, with its bare CRs as CRLF (a client sends no bare
-//   CR, RFC 5321 §2.3.8).
+//   CR, RFC 5321 §2.3.8) and a line end after an unfinished last line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -118,6 +118,8 @@ void check_data(std::string_view in) {
     const bool bare_cr = whole.content[i] == '\r' && (i + 1 == whole.content.size() || whole.content[i + 1] != '\n');
     expected += bare_cr ? std::string_view("\r\n") : std::string_view(&whole.content[i], 1);
   }
+  // A last line without its end (the input stopped inside it) gets one.
+  if (!expected.empty() && !expected.ends_with("\r\n")) expected += "\r\n";
   check(again.content == expected, "stuffed content does not read back");
 }
 

@@ -6,6 +6,7 @@ no open relay, timeouts and a graceful stop.
 Run: python3 test_server_smtplib.py --l7 build/dev/l7
 """
 
+import contextlib
 import json
 import os
 import smtplib
@@ -323,6 +324,59 @@ class StopTest(unittest.TestCase):
                 self.assertEqual(c.reply()[0], 421)
                 self.assertTrue(c.at_eof())
                 c.close()
+
+
+class CrashTest(unittest.TestCase):
+    def test_kill_9_loses_no_acknowledged_message(self):
+        """Four clients send as fast as they can; the server is killed with SIGKILL; every
+        message it answered 250 is on disk, whole."""
+        with l7test.l7_server(only=smtptest.SERVICES, config_text=smtptest.server_config()) as server:
+            port = server.ports["smtp"]
+            acked, lock, stop = [], threading.Lock(), threading.Event()
+
+            def sender(n):
+                with contextlib.suppress(OSError, smtplib.SMTPException):
+                    with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+                        i = 0
+                        while not stop.is_set():
+                            subject = "crash-%d-%d" % (n, i)
+                            body = ("x" * 2000 + "\r\n") * 20
+                            s.sendmail("c@client.example", ["r@example.test"],
+                                       ("Subject: %s\r\n\r\n%s" % (subject, body)).encode())
+                            with lock:
+                                acked.append(subject)
+                            i += 1
+
+            threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
+            for t in threads:
+                t.start()
+            deadline = time.monotonic() + 20
+            while len(acked) < 40 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            server.kill()
+            stop.set()
+            for t in threads:
+                t.join()
+            self.assertGreaterEqual(len(acked), 40)
+            stored = {}
+            for raw in smtptest.read_messages(os.path.join(server.data_dir, "capture")):
+                msg = smtptest.parse(raw)
+                stored[msg["Subject"]] = raw
+            for subject in acked:
+                self.assertIn(subject, stored)
+                self.assertTrue(stored[subject].endswith(("x" * 2000 + "\r\n").encode()))
+            # The store opens again after the crash: a new server on the same data delivers.
+            again = l7test.Server(l7test.L7, server.data_dir, ["--only", "smtp", "--port", "smtp=0"])
+            again.start(expect_services=["smtp"])
+            try:
+                with smtplib.SMTP("127.0.0.1", again.ports["smtp"], timeout=10) as s:
+                    s.sendmail("c@client.example", ["r@example.test"], b"Subject: after the crash\r\n\r\nx\r\n")
+                subjects = [smtptest.parse(r)["Subject"]
+                            for r in smtptest.read_messages(os.path.join(server.data_dir, "capture"))]
+                self.assertIn("after the crash", subjects)
+            finally:
+                again.stop()
+            server.proc = None  # killed on purpose: nothing left for the context to stop
 
 
 if __name__ == "__main__":
