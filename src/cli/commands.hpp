@@ -25,5 +25,7 @@ void add_ws_command(CLI::App& app);
 void add_ftp_command(CLI::App& app);
 // `l7 tftp get|put HOST[:PORT] FILE [LOCAL]`: the TFTP client (tftp.cpp).
 void add_tftp_command(CLI::App& app);
+// `l7 mail send --server HOST[:PORT] --from A --to B ...`: the SMTP client (mail.cpp).
+void add_mail_command(CLI::App& app);
 
 }  // namespace l7::cli

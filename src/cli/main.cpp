@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_ws_command(app);
   add_ftp_command(app);
   add_tftp_command(app);
+  add_mail_command(app);
   add_user_command(app);
   add_config_command(app);
   CLI11_PARSE(app, argc, argv);
