@@ -79,6 +79,14 @@ net::awaitable<status> session::command(std::string line, std::chrono::milliseco
 }
 
 net::awaitable<status> session::connect() {
+  auto st = co_await open();
+  const bool protocol_level = st.rejected() || st.ec == error::auth_unavailable ||
+                              st.ec == error::starttls_unavailable || st.ec == error::unexpected_reply;
+  if (!st.ok() && !protocol_level) usable_ = false;
+  co_return st;
+}
+
+net::awaitable<status> session::open() {
   std::string host = opt_.host;
   auto [cec, socket] = co_await net::connect_tcp(std::move(host), opt_.port, opt_.limits.connect);
   if (cec) co_return status{cec, {}, fmt::format("connect to {}", endpoint_text())};
@@ -98,6 +106,7 @@ net::awaitable<status> session::connect() {
   }
   auto st = co_await greeting();
   if (!st.ok()) co_return st;
+  usable_ = true;
   st = co_await hello();
   if (!st.ok()) co_return st;
   if (opt_.tls == tls_mode::starttls_required || opt_.tls == tls_mode::starttls_optional) {

@@ -122,6 +122,7 @@ class session {
 
   net::awaitable<status> command(std::string line, std::chrono::milliseconds timeout,
                                  std::string where, bool mask = false);
+  net::awaitable<status> open();
   net::awaitable<status> greeting();
   net::awaitable<status> hello();
   net::awaitable<status> start_tls();
@@ -150,6 +151,7 @@ class session {
   std::unique_ptr<channel> ch_;
   capabilities caps_;
   bool authenticated_ = false;
+  bool usable_ = false;  // greeted, and no connection-level error since: QUIT may be sent
 };
 
 }  // namespace l7::smtp::client

@@ -63,6 +63,10 @@ net::awaitable<status> session::auth_login() {
 
 net::awaitable<void> session::quit() {
   if (!ch_) co_return;
+  if (!usable_) {
+    ch_->close();
+    co_return;
+  }
   const auto brief = std::min(opt_.limits.command, std::chrono::milliseconds(5'000));
   std::string line = "QUIT", where = "QUIT";
   (void)co_await command(std::move(line), brief, where);

@@ -262,10 +262,13 @@ net::awaitable<status> session::finish(status st) {
   if (st.ok() || !ch_) co_return st;
   const bool protocol_level = st.rejected() || st.ec == error::no_recipients ||
                               st.ec == error::unexpected_reply;
-  if (protocol_level) {
-    std::string line = "RSET", where = "RSET";
-    (void)co_await command(std::move(line), opt_.limits.command, where);
+  if (!protocol_level) {
+    usable_ = false;
+    co_return st;
   }
+  std::string line = "RSET", where = "RSET";
+  auto reset = co_await command(std::move(line), opt_.limits.command, where);
+  if (!reset.ok() && !reset.rejected()) usable_ = false;
   co_return st;
 }
 
