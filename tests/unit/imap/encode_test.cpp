@@ -99,4 +99,27 @@ TEST(ImapMutf7, RoundTripsAndRejects) {
     EXPECT_FALSE(decode_mutf7(bad)) << bad;
 }
 
+TEST(ImapDateTime, UnixRoundTripAndFormat) {
+  date_time t{{1996, 7, 17}, 2, 44, 25, -420};
+  EXPECT_EQ(to_unix(t), 837596665);  // 1996-07-17T09:44:25Z
+  EXPECT_EQ(from_unix(837596665, -420), t);
+  EXPECT_EQ(format_date_time(t), "17-Jul-1996 02:44:25 -0700");
+  EXPECT_EQ(format_date_time(from_unix(0)), "01-Jan-1970 00:00:00 +0000");
+  for (std::int64_t s : {std::int64_t(0), std::int64_t(951782400), std::int64_t(4102444799), std::int64_t(-86400)})
+    for (int zone : {0, 330, -600})
+      EXPECT_EQ(to_unix(from_unix(s, zone)), s) << s << " " << zone;
+}
+
+TEST(ImapFetchName, ResponseNames) {
+  fetch_att a;
+  a.type = fetch_att::kind::binary_size;
+  a.section.part = {1, 2};
+  EXPECT_EQ(fetch_response_name(a), "BINARY.SIZE[1.2]");
+  a.type = fetch_att::kind::body_section;
+  a.peek = true;
+  a.section = {{2}, section::text_kind::text, {}};
+  a.partial = partial{100, 5};
+  EXPECT_EQ(fetch_response_name(a), "BODY[2.TEXT]<100>");
+}
+
 }  // namespace

@@ -135,6 +135,22 @@ TEST(ImapReader, CommandTooLarge) {
   EXPECT_EQ(events, std::vector<std::string>{"E:" + std::to_string(int(error::command_too_large)) + ":t1"});
 }
 
+TEST(ImapReader, AuthenticateResponseLines) {
+  command_reader r;
+  std::error_code ec;
+  std::string_view in = "a AUTHENTICATE PLAIN\r\nAGJvYgBwdw==\r\nb NOOP\r\n";
+  in.remove_prefix(r.parse(in, ec));
+  ASSERT_EQ(r.last_event(), command_reader::event::command);
+  r.read_line();
+  in.remove_prefix(r.parse(in, ec));
+  ASSERT_EQ(r.last_event(), command_reader::event::line);
+  EXPECT_EQ(r.raw(), "AGJvYgBwdw==");
+  in.remove_prefix(r.parse(in, ec));
+  ASSERT_EQ(r.last_event(), command_reader::event::command);
+  EXPECT_EQ(r.raw(), "b NOOP\r\n");
+  EXPECT_TRUE(in.empty());
+}
+
 TEST(ImapReader, TakeParsesTheCommand) {
   command_reader r;
   std::error_code ec;
