@@ -27,6 +27,7 @@ class cursor {
   const parse_options& options() const { return options_; }
 
   char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  char peek2() const { return pos_ + 1 < s_.size() ? s_[pos_ + 1] : '\0'; }
   bool at_crlf() const { return s_.substr(pos_, 2) == "\r\n"; }
   bool eat(char c);
   bool expect(char c);  // eat or fail(syntax)

@@ -151,7 +151,7 @@ void command_reader::literal_announced(std::uint64_t n, bool sync, std::error_co
         return;
       }
       discard_ = true;  // RFC 7888 §4: the client sends it anyway
-    } else if (sync) {
+    } else if (sync && !limits_.server_output) {
       event_ = event::continuation;
     }
   }

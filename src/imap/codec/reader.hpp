@@ -37,6 +37,7 @@ struct limits {
   std::uint64_t max_command = 80 * 1024 * 1024; // every line and literal of a command
   std::size_t max_depth = 32;                    // nested parentheses
   bool literal_minus = false;  // LITERAL- advertised: {n+} at most 4096 (RFC 7888 §5)
+  bool server_output = false;  // a client framing responses: literals never wait for "+"
 };
 
 class command_reader {

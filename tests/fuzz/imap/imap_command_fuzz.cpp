@@ -3,7 +3,9 @@
 //   byte at a time (RFC 9051 §2.2 framing, literals of §4.3 / RFC 7888);
 // - a parsed command keeps its tag; its sequence sets format and parse back to themselves;
 //   its mailbox names survive modified UTF-7 encoding and decoding;
-// - any byte string, written by append_string / append_astring, parses back to itself.
+// - any byte string, written by append_string / append_astring, parses back to itself;
+// - the same bytes framed as server output parse as responses without crashing, and a status
+//   response written by append_status parses back to its tag, code and text.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include "imap/codec/encode.hpp"
 #include "imap/codec/mutf7.hpp"
 #include "imap/codec/reader.hpp"
+#include "imap/codec/response.hpp"
 
 namespace {
 
@@ -104,6 +107,36 @@ void check_string(std::string_view value, bool utf8) {
   check(l.user == value && l.password == value, "an encoded string parses to another value");
 }
 
+void check_responses(std::string_view input) {
+  auto l = fuzz_limits();
+  l.server_output = true;
+  command_reader r(l);
+  while (!input.empty()) {
+    std::error_code ec;
+    input.remove_prefix(r.parse(input, ec));
+    if (r.last_event() != command_reader::event::command) continue;
+    response resp;
+    parse_response(r.raw(), resp, ec);
+  }
+}
+
+void check_status(std::string_view text) {
+  auto code = text.substr(0, text.size() / 2);
+  auto words = text.substr(code.size());
+  for (char c : text)
+    if (c == ']' || c == '\r' || c == '\n' || c == '\0') return;
+  if (code.find('[') != std::string_view::npos || words.empty() || words.front() == ' ') return;
+  if (code.empty() && words.front() == '[') return;
+  std::string out;
+  append_status(out, "t", status_kind::no, code, words);
+  response resp;
+  std::error_code ec;
+  parse_response(out, resp, ec);
+  check(!ec, "a status response does not parse");
+  check(resp.tag == "t" && resp.status == status_kind::no, "status response tag or kind");
+  check(resp.code == code && resp.text == words, "status response code or text");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -123,5 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   check_string(input.substr(0, 256), false);
   check_string(input.substr(0, 256), true);
+  check_responses(input);
+  check_status(input.substr(0, 128));
   return 0;
 }
