@@ -56,6 +56,10 @@ std::size_t command_reader::parse(std::span<const std::byte> data, std::error_co
 
 std::size_t command_reader::parse(std::string_view data, std::error_code& ec) {
   ec.clear();
+  if (data.empty()) {  // keeps raw() of the last event
+    event_ = event::need_more;
+    return 0;
+  }
   if (fresh_) start_command();
   event_ = event::need_more;
   std::size_t used = 0;

@@ -16,7 +16,7 @@
 //     the client sends nothing more for this command (answer without a continuation); for
 //     {n+} the reader skips the n bytes and the rest of the command by itself.
 //   line_too_long: the rest of the line is skipped (and the command with it).
-// Ownership: the reader owns its buffer; raw() is valid until the next parse().
+// Ownership: the reader owns its buffer; raw() is valid until parse() is given more bytes.
 #pragma once
 
 #include <cstddef>

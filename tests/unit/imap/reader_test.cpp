@@ -151,6 +151,39 @@ TEST(ImapReader, AuthenticateResponseLines) {
   EXPECT_TRUE(in.empty());
 }
 
+// One of every command family, split at every offset: the same raw bytes and the same parse.
+TEST(ImapReader, EveryCommandSplitAtEveryOffset) {
+  const std::vector<std::string> commands = {
+      "a CAPABILITY\r\n", "a AUTHENTICATE PLAIN AGJvYgBwdw==\r\n", "a LOGIN {3}\r\nbob \"p w\"\r\n",
+      "a ENABLE QRESYNC\r\n", "a SELECT INBOX (QRESYNC (1 2 1:9 (1:3 4:6)))\r\n",
+      "a CREATE x (USE (\\Sent))\r\n", "a RENAME {1+}\r\nx y\r\n",
+      "a LIST (SUBSCRIBED) \"\" (% *) RETURN (STATUS (MESSAGES))\r\n", "a LSUB \"\" *\r\n",
+      "a STATUS x (MESSAGES SIZE)\r\n", "a APPEND x (\\Seen) \" 1-Jan-2000 00:00:00 +0000\" {2}\r\nhi\r\n",
+      "a UID EXPUNGE 1:*\r\n", "a UID SEARCH RETURN (ALL) CHARSET UTF-8 OR SEEN TEXT {2}\r\nxy\r\n",
+      "a FETCH 1:* (BODY.PEEK[1.HEADER.FIELDS (TO)]<0.5> BINARY[2])\r\n",
+      "a STORE 1 +FLAGS.SILENT (\\Seen)\r\n", "a UID MOVE 1:3 {5}\r\nTrash\r\n",
+      "a SORT (DATE) UTF-8 ALL\r\n", "a THREAD REFS UTF-8 ALL\r\n", "a ID NIL\r\n",
+      "a GETQUOTA \"\"\r\n", "a COMPRESS DEFLATE\r\n", "a LOGIN \"unterminated\r\n",
+  };
+  for (const auto& raw : commands) {
+    l7::imap::command whole, split;
+    std::error_code whole_ec, split_ec;
+    l7::imap::parse_command(raw, {}, whole, whole_ec);
+    for (std::size_t i = 0; i <= raw.size(); ++i) {
+      command_reader r;
+      std::string_view s(raw);
+      auto events = reader_events(r, {s.substr(0, i), s.substr(i)});
+      ASSERT_FALSE(events.empty());
+      EXPECT_EQ(events.back(), "C:" + raw) << i;
+      r.take(split, split_ec);
+      EXPECT_EQ(split_ec, whole_ec);
+      EXPECT_EQ(split.tag, whole.tag);
+      EXPECT_EQ(split.name, whole.name);
+      EXPECT_EQ(split.args.index(), whole.args.index());
+    }
+  }
+}
+
 TEST(ImapReader, TakeParsesTheCommand) {
   command_reader r;
   std::error_code ec;
