@@ -5,7 +5,6 @@
 #include <strings.h>
 
 #include <algorithm>
-#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -23,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "app/config.hpp"
+#include "app/mime.hpp"
 #include "cli/commands.hpp"
 #include "core/random.hpp"
 #include "mail/codec/address.hpp"
@@ -101,18 +101,15 @@ mail::mailbox_spec mailbox(const std::string& text) {
   return {parsed[0].name, parsed[0].addr_spec()};
 }
 
+// The media type of an attachment by its extension (app/mime.hpp: built-in table and
+// /etc/mime.types).
 std::string content_type_of(const std::filesystem::path& p) {
-  static const std::pair<const char*, const char*> types[] = {
-      {".txt", "text/plain"},        {".html", "text/html"},       {".htm", "text/html"},
-      {".pdf", "application/pdf"},   {".png", "image/png"},        {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},       {".gif", "image/gif"},        {".zip", "application/zip"},
-      {".json", "application/json"}, {".csv", "text/csv"},         {".gz", "application/gzip"},
-      {".xml", "application/xml"},   {".eml", "message/rfc822"},   {".svg", "image/svg+xml"}};
-  auto ext = p.extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const auto& [e, t] : types)
-    if (ext == e) return t;
-  return "application/octet-stream";
+  static const app::mime_table table = [] {
+    app::mime_table t;
+    (void)t.load("/etc/mime.types");
+    return t;
+  }();
+  return std::string(table.lookup(p.filename().string()));
 }
 
 std::string random_token() {

@@ -112,7 +112,7 @@ class session {
   // One mail transaction: MAIL FROM, RCPT TO for each recipient (refusals collected, the
   // transaction goes on while one is accepted), then DATA (dot-stuffed, §4.5.2) or BDAT.
   // `message` is RFC 5322 text; line ends are sent as CRLF. On a refusal the transaction is
-  // reset (RSET) so the session stays usable.
+  // reset (RSET) so the session stays usable. Precondition: connect() succeeded.
   net::awaitable<send_result> send(const envelope& env, std::string message);
   // QUIT and close (the reply is waited for briefly; errors are ignored).
   net::awaitable<void> quit();
