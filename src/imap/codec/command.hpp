@@ -21,7 +21,9 @@
 namespace l7::imap {
 
 struct parse_options {
-  bool utf8 = false;          // IMAP4rev2 or ENABLE UTF8=ACCEPT: UTF-8 quoted strings, names
+  // IMAP4rev2 or ENABLE UTF8=ACCEPT: mailbox names are UTF-8, not modified UTF-7. Quoted
+  // strings take valid UTF-8 either way (leniency toward rev1 clients); never in atoms.
+  bool utf8 = false;
   std::size_t max_depth = 32; // parentheses (search keys, lists)
 };
 

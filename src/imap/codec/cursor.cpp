@@ -149,10 +149,12 @@ std::optional<std::string> cursor::quoted() {
       }
       c = s_[pos_++];
     }
-    if (!check_text_byte(c, options_.utf8)) return std::nullopt;
+    if (!check_text_byte(c, true)) return std::nullopt;
     out.push_back(c);
   }
-  if (options_.utf8 && !is_valid_utf8(out)) {  // RFC 9051 §9 QUOTED-CHAR: UTF8-2..4 only
+  // RFC 9051 §9 QUOTED-CHAR: UTF8-2..4 only. RFC 3501 allows 7-bit only, but rev1 clients do
+  // send UTF-8 in quoted strings (Dovecot accepts it too): valid UTF-8 passes either way.
+  if (!is_valid_utf8(out)) {
     fail(error::eight_bit);
     return std::nullopt;
   }
