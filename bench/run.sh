@@ -10,3 +10,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/websocket.sh" "$l7"
 "$here/ftp.sh" "$l7"
 "$here/tftp.sh" "$l7"
+"$here/smtp.sh" "$l7"

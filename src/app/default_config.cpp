@@ -224,6 +224,8 @@ command_timeout = "5m"
 data_timeout = "10m"
 # Connections per client address (0 = no limit).
 max_per_ip = 20
+# Deliveries (each one fsyncs) and password checks that run at once, off the event loops.
+delivery_threads = 8
 # VRFY answers for local accounts; off, it says 252 (RFC 5321 §3.5.3).
 vrfy = false
 # AUTH PLAIN/LOGIN without TLS (always allowed from loopback addresses).

@@ -23,13 +23,27 @@ awaitable<std::error_code> line_channel::wait(unsigned what, duration timeout) {
 
 awaitable<std::error_code> line_channel::read_more(duration timeout, bool stoppable) {
   for (;;) {
-    const auto room = std::min(read_chunk, in_.capacity_left());
-    if (room == 0) co_return make_error_code(std::errc::no_buffer_space);
-    auto space = in_.prepare(room);
-    auto r = conn_->read_some(space);
-    if (r.status == io_status::done) {
-      in_.commit(r.bytes);
-      co_return std::error_code{};
+    io_result r;
+    if (in_.empty()) {
+      // Into the worker's scratch buffer, parsed where it lies: a session whose client sends
+      // whole commands never holds a read buffer of its own (what is left over is copied by
+      // keep_input() before the session can suspend).
+      auto space = worker_.poller().scratch();
+      space = space.first(std::min(space.size(), in_.max_size()));
+      r = conn_->read_some(space);
+      if (r.status == io_status::done) {
+        in_.borrow(space.first(r.bytes));
+        co_return std::error_code{};
+      }
+    } else {
+      const auto room = std::min(read_chunk, in_.capacity_left());
+      if (room == 0) co_return make_error_code(std::errc::no_buffer_space);
+      auto space = in_.prepare(room);  // takes a borrowed rest into owned storage first
+      r = conn_->read_some(space);
+      if (r.status == io_status::done) {
+        in_.commit(r.bytes);
+        co_return std::error_code{};
+      }
     }
     if (r.status == io_status::eof) co_return asio::error::eof;
     if (r.status == io_status::failed) co_return r.ec ? r.ec : make_error_code(asio::error::broken_pipe);
@@ -39,18 +53,30 @@ awaitable<std::error_code> line_channel::read_more(duration timeout, bool stoppa
   }
 }
 
+void line_channel::keep_input() {
+  in_.keep_rest();
+  in_.shrink_if_empty(keep_buffer);
+}
+
+void line_channel::consume(std::size_t n) {
+  in_.consume(n);
+  keep_input();
+}
+
 awaitable<std::error_code> line_channel::read_line(std::string& line, bool& too_long, duration timeout) {
   too_long = false;
   for (;;) {
     auto r = framer_.next(in_.text());
+    if (r.status == line_status::ok) line.assign(r.line);
     in_.consume(r.consumed);
     if (r.status == line_status::ok) {
-      line.assign(r.line);
+      keep_input();
       co_return std::error_code{};
     }
     if (r.status == line_status::too_long || r.status == line_status::bare_lf) {
       line.clear();
       too_long = true;
+      keep_input();
       co_return std::error_code{};
     }
     if (auto ec = co_await read_more(timeout, true)) co_return ec;
@@ -87,6 +113,7 @@ awaitable<std::error_code> line_channel::flush(duration timeout) {
     }
   }
   out_.clear();
+  if (out_.capacity() > keep_buffer) std::string().swap(out_);  // after a large reply (RETR)
   co_return std::error_code{};
 }
 

@@ -8,6 +8,9 @@
 // protocol can say goodbye (421, "* BYE") before close().
 // Input is buffered up to max_line + read_chunk bytes; a longer line is reported once as
 // line_status::too_long and the rest of it skipped (core/command_line.hpp).
+// Memory: reads go into the worker's shared scratch buffer and are parsed there; only a
+// pipelined or partial rest is copied into the channel's own buffer, which is freed again
+// when it is empty and large. A session waiting for its next command holds no read buffer.
 #pragma once
 
 #include <chrono>
@@ -41,16 +44,17 @@ class line_channel {
   // for a line over max_line. Errors: asio::error::eof (the peer closed), timed_out,
   // shut_down (graceful stop), or the socket's.
   awaitable<std::error_code> read_line(std::string& line, bool& too_long, duration timeout);
-  // Buffered bytes, or at least one byte read now (up to read_chunk); the caller consumes
-  // what it used with consume(). Errors as read_line(), but a graceful stop does not
-  // interrupt it (a message or literal in transfer is finished, within the timeout).
+  // Buffered bytes, or at least one byte read now; the caller consumes what it used with
+  // consume() before it suspends (the bytes may lie in the worker's shared scratch buffer).
+  // Errors as read_line(), but a graceful stop does not interrupt it (a message or literal
+  // in transfer is finished, within the timeout).
   awaitable<std::error_code> read_some(std::string_view& bytes, duration timeout);
-  void consume(std::size_t n) { in_.consume(n); }
+  void consume(std::size_t n);
   // Bytes the client sent that no read has taken yet (pipelined commands).
   bool has_input() const { return !in_.empty(); }
   // Drops buffered input (what a client sent after STARTTLS and before the handshake must
   // not be read as coming over TLS: RFC 3207 §6, RFC 2595 §3.1).
-  void discard_input() { in_.consume(in_.size()); }
+  void discard_input() { consume(in_.size()); }
 
   // Replies are appended here and sent by flush().
   std::string& out() { return out_; }
@@ -63,7 +67,11 @@ class line_channel {
   void close();
 
  private:
+  static constexpr std::size_t keep_buffer = 4096;  // larger idle buffers are freed
+
   awaitable<std::error_code> read_more(duration timeout, bool stoppable);
+  // Copies input that still lies in the scratch buffer into the channel's own.
+  void keep_input();
   awaitable<std::error_code> wait(unsigned what, duration timeout);
 
   worker& worker_;

@@ -38,6 +38,7 @@ settings load_settings(const app::config& cfg, bool trace) {
   s.command_timeout = cfg.get_duration("smtp", "command_timeout", s.command_timeout);
   s.data_timeout = cfg.get_duration("smtp", "data_timeout", s.data_timeout);
   s.max_per_ip = static_cast<std::size_t>(cfg.get_int("smtp", "max_per_ip", 20, 0, 1'000'000));
+  s.delivery_threads = static_cast<unsigned>(cfg.get_int("smtp", "delivery_threads", s.delivery_threads, 1, 256));
   s.vrfy = cfg.get_bool("smtp", "vrfy", s.vrfy);
   s.allow_insecure_auth = cfg.get_bool("smtp", "allow_insecure_auth", s.allow_insecure_auth);
   s.auth_accept_any = cfg.get_bool("smtp", "auth_accept_any", s.auth_accept_any);

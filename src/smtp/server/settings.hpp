@@ -32,6 +32,7 @@ struct settings {
   std::chrono::milliseconds command_timeout{300'000};  // RFC 5321 §4.5.3.2.7: 5 minutes
   std::chrono::milliseconds data_timeout{600'000};     // whole DATA/BDAT transfer
   std::size_t max_per_ip = 20;                         // 0 = no limit
+  unsigned delivery_threads = 8;  // deliveries (fsync) and password checks at once
   bool vrfy = false;                  // answer VRFY for local accounts (else 252)
   bool allow_insecure_auth = false;   // AUTH without TLS (always allowed from loopback)
   bool auth_accept_any = false;       // capture: AUTH succeeds with any credentials

@@ -29,7 +29,9 @@ struct shared_state {
   app::account_store accounts;
   std::shared_ptr<mail::store> store;
   app::address_limits per_address;
-  asio::thread_pool blocking{2};  // password checks and deliveries (fsync)
+  // Password checks and deliveries. fsync waits on the disk, not the CPU: several at once let
+  // the file system commit them together.
+  asio::thread_pool blocking;
   std::shared_ptr<spdlog::logger> log;
   std::shared_ptr<spdlog::logger> trace;  // null unless --trace
   app::gauge* sessions = nullptr;
