@@ -289,6 +289,9 @@ void add_mail_command(CLI::App& app) {
     } catch (const usage_error& e) {
       fmt::print(stderr, "l7 mail: {}\n", e.message);
       code = failed;
+    } catch (const std::exception& e) {  // e.g. an unreadable --cacert (net/tls.hpp)
+      fmt::print(stderr, "l7 mail: {}\n", e.what());
+      code = failed;
     }
     std::fflush(stdout);
     if (code != ok) throw CLI::RuntimeError(code);
