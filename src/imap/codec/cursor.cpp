@@ -2,7 +2,7 @@
 
 #include "core/text.hpp"
 #include "core/utf8.hpp"
-#include "imap/codec/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 
 namespace l7::imap::detail {
 namespace {
@@ -336,7 +336,7 @@ std::optional<std::string> decode_mailbox(std::string_view raw, bool utf8) {
   // RFC 9051 §5.1 / RFC 6855 §3: UTF-8, no mUTF-7. A rev1 client sending raw UTF-8 (in a
   // literal) is taken at its word.
   if (utf8 || has_8bit) name = std::string(raw);
-  else name = decode_mutf7(raw);
+  else name = mail::decode_mutf7(raw);
   if (name && iequals(*name, "INBOX")) *name = "INBOX";  // RFC 9051 §5.1
   return name;
 }

@@ -3,7 +3,7 @@
 #include "core/text.hpp"
 #include "core/utf8.hpp"
 #include "imap/codec/cursor.hpp"
-#include "imap/codec/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 
 namespace l7::imap {
 namespace {
@@ -56,7 +56,7 @@ void append_literal8(std::string& out, std::string_view value) {
 
 void append_mailbox(std::string& out, std::string_view name, bool utf8) {
   if (utf8) append_astring(out, name, true);
-  else append_astring(out, encode_mutf7(name), false);
+  else append_astring(out, mail::encode_mutf7(name).value_or(std::string(name)), false);
 }
 
 void append_flag_list(std::string& out, std::span<const std::string> flags) {

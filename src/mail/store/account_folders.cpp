@@ -10,7 +10,7 @@
 #include "mail/store/account.hpp"
 #include "mail/store/error.hpp"
 #include "mail/store/maildir.hpp"
-#include "mail/store/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 #include "mail/store/names.hpp"
 
 namespace l7::mail {

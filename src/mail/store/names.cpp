@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "core/text.hpp"
-#include "mail/store/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 
 namespace l7::mail::detail {
 

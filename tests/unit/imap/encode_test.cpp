@@ -3,7 +3,7 @@
 
 #include "imap/codec/command.hpp"
 #include "imap/codec/encode.hpp"
-#include "imap/codec/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 
 namespace {
 
@@ -92,11 +92,11 @@ TEST(ImapMutf7, RoundTripsAndRejects) {
       {"a\tb", "a&AAk-b"},
   };
   for (const auto& r : rows) {
-    EXPECT_EQ(encode_mutf7(r.utf8), r.mutf7);
-    EXPECT_EQ(decode_mutf7(r.mutf7), std::string(r.utf8));
+    EXPECT_EQ(l7::mail::encode_mutf7(r.utf8).value_or("?"), r.mutf7);
+    EXPECT_EQ(l7::mail::decode_mutf7(r.mutf7), std::string(r.utf8));
   }
   for (auto bad : {"&", "&U,BTFw", "&AGE-", "&2D0-", "&3D3c5w-", "a\xc3\xa9", "&U,BTF-", "&=-"})
-    EXPECT_FALSE(decode_mutf7(bad)) << bad;
+    EXPECT_FALSE(l7::mail::decode_mutf7(bad)) << bad;
 }
 
 TEST(ImapDateTime, UnixRoundTripAndFormat) {

@@ -1,7 +1,7 @@
 // Folder names (modified UTF-7 on disk), LIST/CREATE/DELETE/RENAME/SUBSCRIBE, quota.
 #include <gtest/gtest.h>
 
-#include "mail/store/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 #include "mail/store/store.hpp"
 #include "unit/mail/store/store_test_util.hpp"
 

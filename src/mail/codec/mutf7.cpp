@@ -1,4 +1,4 @@
-#include "mail/store/mutf7.hpp"
+#include "mail/codec/mutf7.hpp"
 
 #include <cstdint>
 #include <vector>

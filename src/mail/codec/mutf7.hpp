@@ -1,5 +1,6 @@
 // IMAP modified UTF-7 (RFC 3501 §5.1.3, kept by RFC 9051 §5.1 for IMAP4rev1 clients): the
-// encoding of folder names on disk, as Dovecot's Maildir++ layout writes them by default.
+// encoding of folder names on disk (Dovecot's Maildir++ default, src/mail/store) and of
+// mailbox names to and from IMAP4rev1 clients (src/imap/codec).
 // Pure functions, no state.
 #pragma once
 
