@@ -206,6 +206,10 @@ domains = ["example.test", "localhost"]
 # Per-account limits (RFC 9208 STORAGE and MESSAGE); 0 = none.
 quota = 0
 quota_messages = 0
+# The capture inbox: a web page at /mail/ and a REST API at /api/mail/ on the http and https
+# listeners (docs/mail-web.md). Only clients in web_allow may use them (others get 403).
+web = true
+web_allow = ["127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10"]
 
 [smtp]
 # Name in the greeting, EHLO and Received: headers ("" = this host's name).

@@ -9,6 +9,7 @@
 #include "http/server/service.hpp"
 #include "net/tls.hpp"
 #include "mail/store/store.hpp"
+#include "mail/web/routes.hpp"
 #include "pop3/server/service.hpp"
 #include "smtp/server/service.hpp"
 #include "tftp/server/service.hpp"
@@ -84,6 +85,9 @@ struct service_set::impl {
       d.httpdns = cfg.get_bool("dns", "httpdns", d.httpdns);
       dns::doh::add_routes(http->routes(), dns->core().function(), d);
     }
+    // The capture inbox and its REST API (docs/mail-web.md), on the shared mail store.
+    auto web = mail::web::load_settings(cfg);
+    if (web.web) mail::web::add_routes(http->routes(), mail_store(), std::move(web), rt);
   }
 
   std::shared_ptr<mail::store> mail_store() {
