@@ -134,4 +134,9 @@ void line_channel::close() {
   conn_->close();
 }
 
+awaitable<void> line_channel::flush_and_close(duration timeout) {
+  (void)co_await flush(timeout);
+  close();
+}
+
 }  // namespace l7::net

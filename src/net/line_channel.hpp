@@ -65,6 +65,9 @@ class line_channel {
   awaitable<std::error_code> start_tls(ssl_ctx_st* ctx, duration timeout);
   // close_notify and FIN, then the socket is closed.
   void close();
+  // The last words of a session (a goodbye, a refusal): sends out(), waiting at most
+  // `timeout` for a client that does not read, then close().
+  awaitable<void> flush_and_close(duration timeout = std::chrono::seconds(5));
 
  private:
   static constexpr std::size_t keep_buffer = 4096;  // larger idle buffers are freed

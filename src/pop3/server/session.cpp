@@ -42,8 +42,7 @@ void session::err(std::string_view text, resp_code code) {
 
 net::awaitable<void> session::goodbye(std::string_view text) {
   err(text, resp_code::sys_temp);
-  (void)co_await io_.flush(std::chrono::seconds(5));
-  io_.close();
+  co_await io_.flush_and_close();
 }
 
 net::awaitable<void> session::run() {
@@ -58,8 +57,7 @@ net::awaitable<void> session::run() {
   counted_ = shared_.per_address.acquire(remote_);
   if (!counted_) {
     err("Too many connections from your address", resp_code::in_use);
-    (void)co_await io_.flush(std::chrono::seconds(5));
-    io_.close();
+    co_await io_.flush_and_close();
     co_return;
   }
   ok(cfg.greeting);

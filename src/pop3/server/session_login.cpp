@@ -60,8 +60,7 @@ net::awaitable<session::next> session::login(const std::string& user, const std:
   (void)co_await delay.async_wait(net::use_tuple);
   if (failures_ >= cfg.max_login_failures) {
     err("Too many failed logins", resp_code::auth);
-    (void)co_await io_.flush(std::chrono::seconds(5));
-    io_.close();
+    co_await io_.flush_and_close();
     co_return next::close;
   }
   err("Authentication failed", resp_code::auth);

@@ -160,8 +160,7 @@ net::awaitable<session::next> session::on_quit() {
       ok("Bye, " + std::to_string(uids.size()) + " messages deleted");
     }
   }
-  (void)co_await io_.flush(std::chrono::seconds(10));
-  io_.close();
+  co_await io_.flush_and_close(std::chrono::seconds(10));
   co_return next::close;
 }
 

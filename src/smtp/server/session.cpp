@@ -73,8 +73,7 @@ void session::reset_transaction() {
 
 net::awaitable<void> session::goodbye(std::string_view text) {
   reply(421, "4.3.2", std::string(shared_.config.hostname) + " " + std::string(text));
-  (void)co_await io_.flush(std::chrono::seconds(5));
-  io_.close();
+  co_await io_.flush_and_close();
 }
 
 net::awaitable<void> session::run() {
@@ -89,8 +88,7 @@ net::awaitable<void> session::run() {
   counted_ = shared_.per_address.acquire(remote_);
   if (!counted_) {  // RFC 5321 §3.8: 421 and close
     reply(421, "4.7.0", cfg.hostname + " Too many connections from your address");
-    (void)co_await io_.flush(std::chrono::seconds(5));
-    io_.close();
+    co_await io_.flush_and_close();
     co_return;
   }
   reply(220, "", cfg.hostname + " ESMTP l7");
@@ -118,8 +116,7 @@ net::awaitable<void> session::run() {
     }
     if (errors_ >= cfg.max_errors) {
       reply(421, "4.7.0", cfg.hostname + " Error: too many errors");
-      (void)co_await io_.flush(std::chrono::seconds(5));
-      io_.close();
+      co_await io_.flush_and_close();
       co_return;
     }
   }
@@ -146,8 +143,7 @@ net::awaitable<session::next> session::command(std::string_view line) {
     case verb::noop: reply(250, "2.0.0", "Ok"); break;
     case verb::quit:
       reply(221, "2.0.0", "Bye");
-      (void)co_await io_.flush(std::chrono::seconds(5));
-      io_.close();
+      co_await io_.flush_and_close();
       co_return next::close;
     case verb::starttls: co_return co_await on_starttls(arg);
     case verb::auth: co_return co_await on_auth(arg);

@@ -117,8 +117,7 @@ net::awaitable<session::next> session::on_auth(std::string_view arg) {
   (void)co_await delay.async_wait(net::use_tuple);
   if (auth_failures_ >= cfg.max_auth_failures) {
     reply(421, "4.7.0", cfg.hostname + " Error: too many failed authentications");
-    (void)co_await io_.flush(std::chrono::seconds(5));
-    io_.close();
+    co_await io_.flush_and_close();
     co_return next::close;
   }
   reply(535, "5.7.8", "Authentication credentials invalid");
