@@ -296,6 +296,19 @@ class DeliveryTest(smtptest.SmtpServerCase):
         finally:
             for c in clients:
                 c.close()
+        # The server frees a slot when it reads the EOF, which races with the next test's
+        # connection: wait until a greeting says 220 again, so that no other test sees 421.
+        deadline = time.monotonic() + 10
+        while True:
+            c = LineClient(self.smtp_port)
+            try:
+                code = c.reply()[0]
+            finally:
+                c.close()
+            if code == 220 or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        self.assertEqual(code, 220)
 
 
 class TimeoutTest(smtptest.SmtpServerCase):
