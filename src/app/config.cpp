@@ -29,6 +29,8 @@ constexpr std::array services{
     service_info{"smtps", 2465, true, "smtp"},
     service_info{"pop3", 2110, false, "pop3"},
     service_info{"pop3s", 2995, true, "pop3"},
+    service_info{"imap", 2143, false, "imap"},
+    service_info{"imaps", 2993, true, "imap"},
 };
 
 constexpr std::array top_level_keys{
@@ -36,7 +38,7 @@ constexpr std::array top_level_keys{
     std::string_view{"tls"}, std::string_view{"services"},
     // Protocol sections without a listener of their own (they ride on http).
     std::string_view{"websocket"},
-    // What the mail services (smtp, and pop3/imap later) share.
+    // What the mail services (smtp, pop3, imap) share.
     std::string_view{"mail"}};
 constexpr std::array service_keys{
     std::string_view{"enabled"}, std::string_view{"port"}, std::string_view{"address"},

@@ -264,6 +264,37 @@ max_per_ip = 20
 # USER/PASS and AUTH without TLS (always allowed from loopback addresses).
 allow_insecure_auth = false
 
+# IMAP (RFC 9051 IMAP4rev2 and RFC 3501 IMAP4rev1): imap offers STARTTLS, imaps is implicit
+# TLS (RFC 8314). Accounts (`l7 user add`) see their folders; in capture mode, every account
+# sees the capture mailbox as INBOX.
+[services.imap]
+enabled = true
+port = 2143
+address = ["::"]
+tls = false
+max_connections = 1000
+
+[services.imaps]
+enabled = true
+port = 2993
+address = ["::"]
+tls = true
+max_connections = 1000
+
+[imap]
+# Autologout once logged in (RFC 9051 asks for at least 30 minutes; IDLE included), and the
+# time allowed to log in.
+idle_timeout = "30m"
+login_timeout = "1m"
+# After a failed login; the session closes after max_login_failures.
+login_delay = "1s"
+max_login_failures = 3
+max_per_ip = 20
+# LOGIN and AUTHENTICATE without TLS (always allowed from loopback addresses).
+allow_insecure_auth = false
+# The largest message APPEND takes (advertised as APPENDLIMIT, RFC 7889).
+max_message_size = "64MiB"
+
 # FTP (RFC 959 + FEAT, EPSV/EPRT, MLSD, AUTH TLS). ftp offers explicit TLS (AUTH TLS); ftps
 # is implicit TLS from the first byte.
 [services.ftp]

@@ -7,6 +7,7 @@
 #include "dns/server/service.hpp"
 #include "ftp/server/service.hpp"
 #include "http/server/service.hpp"
+#include "imap/server/service.hpp"
 #include "net/tls.hpp"
 #include "mail/store/store.hpp"
 #include "mail/web/routes.hpp"
@@ -32,6 +33,7 @@ struct service_set::impl {
   std::shared_ptr<mail::store> mail;
   std::unique_ptr<smtp::server::service> smtp;
   std::unique_ptr<pop3::server::service> pop3;
+  std::unique_ptr<imap::server::service> imap;
 
   std::shared_ptr<asio::ssl::context> server_tls(std::vector<std::string> alpn) {
     net::tls_files files{cfg.tls.cert, cfg.tls.key};
@@ -125,7 +127,7 @@ struct service_set::impl {
 };
 
 service_set::service_set(const app::config& cfg, net::runtime& rt, serve_options options)
-    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
+    : impl_(new impl{cfg, rt, options, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}) {}
 
 service_set::~service_set() = default;
 
@@ -182,6 +184,14 @@ std::vector<listener_row> service_set::start() {
       auto tls = m.server_tls({});
       m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
         m.pop3->serve(w, std::move(a), l.service, tls, l.tls, l.max_connections);
+      });
+    } else if (l.service == "imap" || l.service == "imaps") {
+      if (!m.imap)
+        m.imap = std::make_unique<imap::server::service>(imap::server::load_settings(m.cfg, m.options.trace),
+                                                         m.mail_store());
+      auto tls = m.server_tls({"imap"});
+      m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {
+        m.imap->serve(w, std::move(a), l.service, tls, l.tls, l.max_connections);
       });
     } else {
       app::logger("serve")->warn("{}: this build has no server for it yet; skipped", l.service);

@@ -40,6 +40,13 @@ void io_waiter::on_deadline(connection& c) {
   wake_->cancel();
 }
 
+void io_waiter::interrupt() {
+  if (!waiting_ || !(want_ & ready_read)) return;
+  waiting_ = false;
+  result_ = asio::error::interrupted;
+  wake_->cancel();
+}
+
 void io_waiter::on_stop(connection&) {
   if (!polite_) return;
   if (!waiting_ || !(want_ & ready_read)) return;

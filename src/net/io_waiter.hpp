@@ -30,6 +30,9 @@ class io_waiter final : public connection_owner {
   // Errors: timed_out (the deadline passed), bad_descriptor (closed).
   awaitable<std::error_code> wait(connection& c, unsigned what);
   bool expired() const { return expired_; }
+  // Wakes a wait for reading in progress with asio::error::interrupted (an IMAP session in
+  // IDLE whose mailbox changed); does nothing when no such wait is in progress.
+  void interrupt();
   // Ready for another connection (no wait may be in progress).
   void reset() {
     expired_ = false;

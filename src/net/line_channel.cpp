@@ -83,9 +83,9 @@ awaitable<std::error_code> line_channel::read_line(std::string& line, bool& too_
   }
 }
 
-awaitable<std::error_code> line_channel::read_some(std::string_view& bytes, duration timeout) {
+awaitable<std::error_code> line_channel::read_some(std::string_view& bytes, duration timeout, bool stoppable) {
   if (in_.empty()) {
-    if (auto ec = co_await read_more(timeout, false)) co_return ec;
+    if (auto ec = co_await read_more(timeout, stoppable)) co_return ec;
   }
   bytes = in_.text();
   co_return std::error_code{};

@@ -46,9 +46,12 @@ class line_channel {
   awaitable<std::error_code> read_line(std::string& line, bool& too_long, duration timeout);
   // Buffered bytes, or at least one byte read now; the caller consumes what it used with
   // consume() before it suspends (the bytes may lie in the worker's shared scratch buffer).
-  // Errors as read_line(), but a graceful stop does not interrupt it (a message or literal
-  // in transfer is finished, within the timeout).
-  awaitable<std::error_code> read_some(std::string_view& bytes, duration timeout);
+  // Errors as read_line(), but unless `stoppable` a graceful stop does not interrupt it (a
+  // message or literal in transfer is finished, within the timeout).
+  awaitable<std::error_code> read_some(std::string_view& bytes, duration timeout, bool stoppable = false);
+  // Wakes a read_line()/read_some() waiting for bytes with asio::error::interrupted (the
+  // input read so far stays buffered); nothing happens if none is waiting.
+  void interrupt() { waiter_.interrupt(); }
   void consume(std::size_t n);
   // Bytes the client sent that no read has taken yet (pipelined commands).
   bool has_input() const { return !in_.empty(); }

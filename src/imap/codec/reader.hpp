@@ -60,6 +60,13 @@ class command_reader {
   void take(command& out, std::error_code& ec, bool utf8 = false) const;
   // The next line is delivered raw as event::line (for DONE and SASL responses).
   void read_line() { raw_line_ = true; }
+  // Forgets everything buffered (STARTTLS: nothing before the handshake counts).
+  void reset() { *this = command_reader(limits_); }
+  // Frees the buffer of the last command once it has been handled (an idle session keeps no
+  // copy of its last APPEND); only between commands, when raw() is no longer needed.
+  void release() {
+    if (fresh_ && buf_.capacity() > 256) std::string().swap(buf_);
+  }
 
  private:
   enum class state { line, literal, skip_line };

@@ -110,14 +110,14 @@ std::error_code folder::sync(bool move_new) {
   return {};
 }
 
-std::error_code folder::snapshot(folder_snapshot& out) {
+std::error_code folder::snapshot(folder_snapshot& out, bool with_meta) {
   lock lk(mu_);
   if (auto ec = check_open(lk)) return ec;
   detail::index_header h;
   std::vector<detail::index_row> rows;
   if (auto ec = index_->begin_read()) return ec;
   auto ec = index_->header(h);
-  if (!ec) ec = index_->rows(rows);
+  if (!ec) ec = index_->rows(rows, 0, with_meta);
   index_->commit();
   if (ec) return ec;
   out.uidvalidity = h.uidvalidity;
@@ -156,26 +156,72 @@ std::error_code folder::message(std::uint32_t uid, message_record& out) {
   return {};
 }
 
+std::error_code folder::messages(std::uint32_t first, std::uint32_t last, std::vector<message_record>& out,
+                                 bool with_meta) {
+  lock lk(mu_);
+  if (auto ec = check_open(lk)) return ec;
+  std::vector<detail::index_row> rows;
+  if (auto ec = index_->rows_between(first, last, rows, with_meta)) return ec;
+  out.reserve(out.size() + rows.size());
+  for (const auto& r : rows) out.push_back(to_record(r));
+  return {};
+}
+
+namespace {
+
+// Reads the file at `path` into `out` (all of it, or up to the end of its header section).
+// io when it cannot be opened or read; `missing` says it does not exist (renamed or gone).
+std::error_code read_file(const std::filesystem::path& path, std::uint64_t size, std::string& out,
+                          bool header_only, bool& missing) {
+  missing = false;
+  app::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    missing = errno == ENOENT;
+    return store_error::io;
+  }
+  out.clear();
+  if (!header_only) out.reserve(size);
+  char buf[65536];
+  const std::size_t chunk = header_only ? 8192 : sizeof buf;
+  for (ssize_t n; (n = ::read(fd.get(), buf, chunk)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return store_error::io;
+    const std::size_t searched = out.size() >= 3 ? out.size() - 3 : 0;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (header_only) {
+      std::string_view text(out);
+      if (text.substr(0, 2) == "\r\n" || text.substr(0, 1) == "\n") break;
+      if (text.find("\n\r\n", searched) != std::string_view::npos ||
+          text.find("\n\n", searched) != std::string_view::npos)
+        break;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 std::error_code folder::read(std::uint32_t uid, std::string& out) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     message_record m;
     if (auto ec = message(uid, m)) return ec;
-    app::unique_fd fd(::open(m.path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd) {
-      out.clear();
-      out.reserve(m.size);
-      char buf[65536];
-      for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return store_error::io;
-        out.append(buf, static_cast<std::size_t>(n));
-      }
-      return {};
-    }
-    if (errno != ENOENT) return store_error::io;
-    if (auto ec = sync(false)) return ec;  // renamed or deleted by another program
+    bool missing = false;
+    auto ec = read_file(m.path, m.size, out, false, missing);
+    if (!missing) return ec;
+    if (auto e = sync(false)) return e;  // renamed or deleted by another program
   }
   return store_error::no_such_message;
+}
+
+std::error_code folder::read(const message_record& m, std::string& out, bool header_only) {
+  bool missing = false;
+  auto ec = read_file(m.path, m.size, out, header_only, missing);
+  if (!missing) return ec;
+  message_record now;  // the file moved (a flag change renamed it): look it up again
+  if ((ec = sync(false))) return ec;
+  if ((ec = message(m.uid, now))) return ec;
+  ec = read_file(now.path, now.size, out, header_only, missing);
+  return missing ? make_error_code(store_error::no_such_message) : ec;
 }
 
 watch_handle folder::watch(change_callback cb) {

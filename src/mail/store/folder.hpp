@@ -115,13 +115,21 @@ class folder {
   // Reconciles the index with the files; `move_new` moves new/ files to cur/ (IMAP SELECT).
   std::error_code sync(bool move_new = false);
   // The index as it is now (call sync() first to see other programs' changes).
-  std::error_code snapshot(folder_snapshot& out);
+  // `with_meta` false leaves every record's meta empty (IMAP has no use for it).
+  std::error_code snapshot(folder_snapshot& out, bool with_meta = true);
   // From the index header's cached totals and one count (no full scan).
   std::error_code status(folder_status& out);
   // One message's record; no_such_message when the UID is not (or no longer) here.
   std::error_code message(std::uint32_t uid, message_record& out);
+  // Records of the messages with first <= UID <= last, ascending; meta only `with_meta`.
+  std::error_code messages(std::uint32_t first, std::uint32_t last, std::vector<message_record>& out,
+                           bool with_meta = false);
   // The message's bytes. If the file moved (another program renamed it) syncs and retries.
   std::error_code read(std::uint32_t uid, std::string& out);
+  // The same for a record just looked up (no index query unless the file moved). With
+  // `header_only`, reading stops after the empty line that ends the header section (IMAP
+  // FETCH of header fields on large mailboxes): `out` may hold some body bytes too.
+  std::error_code read(const message_record& m, std::string& out, bool header_only = false);
 
   // Stores `message` durably (tmp/, fsync, rename, fsync dir), then indexes it (RFC 9051
   // §6.3.12 APPEND; the UID is RFC 4315's APPENDUID). `into_new` delivers into new/ (SMTP,
@@ -140,7 +148,7 @@ class folder {
   // their flags (POP3 UPDATE, REST delete). The index commits first, then files are unlinked.
   std::error_code expunge(const std::vector<std::uint32_t>* uids, bool require_deleted,
                           std::vector<std::uint32_t>& expunged);
-  std::error_code changes_since(std::uint64_t modseq, folder_changes& out);
+  std::error_code changes_since(std::uint64_t modseq, folder_changes& out, bool with_meta = true);
 
   // COPY / MOVE (RFC 9051 §6.4.7, RFC 6851). Copies keep flags, internal date and meta.
   // MOVE into the same folder is refused (invalid_name).

@@ -218,14 +218,14 @@ std::error_code folder::remove_rows(const std::vector<std::uint32_t>* uids, bool
   return {};
 }
 
-std::error_code folder::changes_since(std::uint64_t modseq, folder_changes& out) {
+std::error_code folder::changes_since(std::uint64_t modseq, folder_changes& out, bool with_meta) {
   lock lk(mu_);
   if (auto ec = check_open(lk)) return ec;
   detail::index_header h;
   std::vector<detail::index_row> rows;
   if (auto ec = index_->begin_read()) return ec;
   auto ec = index_->header(h);
-  if (!ec) ec = index_->rows(rows, modseq);
+  if (!ec) ec = index_->rows(rows, modseq, with_meta);
   if (!ec) ec = index_->vanished_since(modseq, out.vanished);
   index_->commit();
   if (ec) return ec;

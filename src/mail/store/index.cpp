@@ -69,6 +69,7 @@ class stmt {
 };
 
 constexpr const char* row_columns = "uid, base, file, flags, modseq, size, internal_ms, save_ms, meta";
+constexpr const char* row_columns_no_meta = "uid, base, file, flags, modseq, size, internal_ms, save_ms, ''";
 
 index_row read_row(const stmt& s) {
   index_row r;
@@ -274,8 +275,9 @@ std::error_code index::counts(std::uint64_t& unseen) {
   return {};
 }
 
-std::error_code index::rows(std::vector<index_row>& out, std::uint64_t changed_since) {
-  std::string sql = std::string("SELECT ") + row_columns + " FROM msg WHERE modseq > ? ORDER BY uid";
+std::error_code index::rows(std::vector<index_row>& out, std::uint64_t changed_since, bool with_meta) {
+  std::string sql = std::string("SELECT ") + (with_meta ? row_columns : row_columns_no_meta) +
+                    " FROM msg WHERE modseq > ? ORDER BY uid";
   stmt s(db_, sql.c_str());
   s.bind(1, static_cast<std::int64_t>(changed_since));
   int rc;
@@ -290,6 +292,17 @@ std::error_code index::row(std::uint32_t uid, std::optional<index_row>& out) {
   if (rc == SQLITE_ROW) out = read_row(s);
   else out.reset();
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? std::error_code{} : store_error::corrupt;
+}
+
+std::error_code index::rows_between(std::uint32_t first, std::uint32_t last, std::vector<index_row>& out,
+                                    bool with_meta) {
+  std::string sql = std::string("SELECT ") + (with_meta ? row_columns : row_columns_no_meta) +
+                    " FROM msg WHERE uid BETWEEN ? AND ? ORDER BY uid";
+  stmt s(db_, sql.c_str());
+  s.bind(1, first).bind(2, last);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
+  return rc == SQLITE_DONE ? std::error_code{} : store_error::corrupt;
 }
 
 std::error_code index::vanished_since(std::uint64_t modseq, std::vector<std::uint32_t>& out) {

@@ -77,8 +77,11 @@ class index {
   // Messages without \Seen (STATUS UNSEEN).
   std::error_code counts(std::uint64_t& unseen);
   // Rows in UID order; `changed_since` > 0 keeps rows with MODSEQ above it.
-  std::error_code rows(std::vector<index_row>& out, std::uint64_t changed_since = 0);
+  std::error_code rows(std::vector<index_row>& out, std::uint64_t changed_since = 0, bool with_meta = true);
   std::error_code row(std::uint32_t uid, std::optional<index_row>& out);
+  // Rows with first <= uid <= last, in UID order; `with_meta` false leaves meta empty.
+  std::error_code rows_between(std::uint32_t first, std::uint32_t last, std::vector<index_row>& out,
+                               bool with_meta);
   // UIDs expunged with MODSEQ above `modseq`, ascending.
   std::error_code vanished_since(std::uint64_t modseq, std::vector<std::uint32_t>& out);
   // Base names in the expunge log (sync deletes such files if they are still there).
