@@ -81,6 +81,11 @@ void write_fetch(std::string& out, message_data& m, const std::vector<fetch_att>
     sep();
     out += "UID " + std::to_string(r.uid);
   }
+  if (o.add_flags && !has_flags) {  // before any literal, as Dovecot does
+    sep();
+    out += "FLAGS ";
+    append_flag_list(out, r.flags);
+  }
   const std::string_view msg = m.content;
   for (const auto& a : items) {
     sep();
@@ -145,11 +150,6 @@ void write_fetch(std::string& out, message_data& m, const std::vector<fetch_att>
         break;
       }
     }
-  }
-  if (o.add_flags && !has_flags) {
-    sep();
-    out += "FLAGS ";
-    append_flag_list(out, r.flags);
   }
   if (o.add_modseq && !has_modseq) {
     sep();
