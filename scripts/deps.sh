@@ -18,7 +18,7 @@ packages=(
   dnsutils knot-dnsutils unbound nsd dnsperf
   python3-websockets chromium
   vsftpd lftp tnftp tftp-hpa tftpd-hpa atftp libpcre2-8-0 libwrap0
-  swaks libnet-ssleay-perl libauthen-sasl-perl python3-aiosmtpd postfix dovecot-imapd dovecot-pop3d fetchmail neomutt
+  swaks libnet-ssleay-perl libauthen-sasl-perl python3-aiosmtpd postfix dovecot-imapd dovecot-pop3d fetchmail neomutt isync
 )
 
 missing=()
