@@ -172,7 +172,7 @@ TEST(config, unknown_keys_are_warnings) {
   ASSERT_EQ(c.warnings.size(), 4u);
   EXPECT_EQ(c.warnings[0], "unknown top-level key \"colour\" (ignored)");
   EXPECT_NE(c.warnings[1].find("lvl"), std::string::npos);  // [log] is checked before services
-  EXPECT_EQ(c.warnings[2], "services.gopher: unknown service (ignored; known: http, https, dns, ftp, ftps, tftp, smtp, submission, smtps, pop3, pop3s)");
+  EXPECT_EQ(c.warnings[2], "services.gopher: unknown service (ignored; known: http, https, dns, ftp, ftps, tftp, smtp, submission, smtps, pop3, pop3s, imap, imaps)");
   EXPECT_EQ(c.warnings[3], "services.http: unknown key \"prot\" (ignored)");
 }
 
@@ -183,7 +183,7 @@ TEST(config, port_override) {
   c.apply_port_override("https=65535");
   EXPECT_EQ(c.listener("https")->port, 65535);
   EXPECT_EQ(error_of([&] { c.apply_port_override("gopher=70"); }),
-            "unknown service \"gopher\" (known: http, https, dns, ftp, ftps, tftp, smtp, submission, smtps, pop3, pop3s)");
+            "unknown service \"gopher\" (known: http, https, dns, ftp, ftps, tftp, smtp, submission, smtps, pop3, pop3s, imap, imaps)");
   for (const auto* bad : {"http", "http=", "http=65536", "http=-1", "=80", "http=8x"})
     EXPECT_NE(error_of([&] { c.apply_port_override(bad); }), "") << bad;
 }
@@ -194,7 +194,7 @@ TEST(config, only) {
   EXPECT_FALSE(c.listener("http")->enabled);
   EXPECT_TRUE(c.listener("https")->enabled);
   EXPECT_EQ(error_of([&] { c.apply_only({"http", "gopher"}); }),
-            "unknown service \"gopher\" (known: http, https, dns, ftp, ftps, tftp, smtp, submission, smtps, pop3, pop3s)");
+            "unknown service \"gopher\" (known: http, https, dns, ftp, ftps, tftp, smtp, submission, smtps, pop3, pop3s, imap, imaps)");
   EXPECT_FALSE(c.listener("http")->enabled);  // unchanged after the error
 }
 
