@@ -26,8 +26,6 @@ shared_state::shared_state(settings s, std::shared_ptr<mail::store> st)
   commands = &reg.counter_metric("l7_imap_commands_total", "IMAP commands received");
 }
 
-shared_state::~shared_state() { blocking.join(); }
-
 service::service(settings s, std::shared_ptr<mail::store> store)
     : shared_(std::make_unique<shared_state>(std::move(s), std::move(store))) {}
 

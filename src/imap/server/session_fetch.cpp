@@ -45,7 +45,7 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
   if (args.vanished) {
     mail::folder_changes ch;
     const auto since = *args.changed_since;
-    auto ec = co_await shared_.blocking_call([&] { return folder->changes_since(since, ch, false); });
+    auto ec = co_await shared_.blocking.call([&] { return folder->changes_since(since, ch, false); });
     if (ec) {
       store_failed(cmd, ec, "FETCH");
       co_return;
@@ -65,7 +65,7 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
     const std::size_t end = std::min(uids.size(), start + batch);
     records.clear();
     chunk.clear();
-    auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+    auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
       if (auto e = folder->messages(uids[start], uids[end - 1], records, false)) return e;
       // Only the UIDs asked for (the range may hold others).
       std::erase_if(records, [&](const mail::message_record& m) {

@@ -49,12 +49,12 @@ net::awaitable<session::next> session::on_login(const command& cmd) {
 net::awaitable<session::next> session::login(const command& cmd, const std::string& user, const std::string& password) {
   const auto& cfg = shared_.config;
   auto& accounts = shared_.accounts;
-  const bool verified = co_await shared_.blocking_call([&] { return accounts.verify(user, password); });
+  const bool verified = co_await shared_.blocking.call([&] { return accounts.verify(user, password); });
   if (verified) {
     auto& st = *shared_.store;
     const bool capture = cfg.capture;
     std::error_code ec;
-    auto account = co_await shared_.blocking_call([&]() -> std::shared_ptr<mail::account> {
+    auto account = co_await shared_.blocking.call([&]() -> std::shared_ptr<mail::account> {
       return capture ? st.open_capture() : st.open_account(user, ec);
     });
     if (!account) {

@@ -92,7 +92,7 @@ net::awaitable<void> session::on_list(const command& cmd) {
   auto account = account_;
   std::vector<mail::folder_info> folders;
   std::vector<std::string> subscribed;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     if (auto e = account->list_folders(folders)) return e;
     return account->subscriptions(subscribed);
   });
@@ -203,7 +203,7 @@ net::awaitable<std::error_code> session::status_of(const std::string& name, cons
   const bool want_deleted = std::find(items.begin(), items.end(), status_item::deleted) != items.end();
   mail::folder_status st;
   std::uint64_t deleted = 0;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     std::error_code e;
     auto f = account->open_folder(name, e);
     if (e) return e;
@@ -246,7 +246,7 @@ net::awaitable<void> session::on_create(const command& cmd) {
     co_return;
   }
   auto account = account_;
-  auto ec = co_await shared_.blocking_call([&] { return account->create_folder(name); });
+  auto ec = co_await shared_.blocking.call([&] { return account->create_folder(name); });
   if (ec) {
     store_failed(cmd, ec, "CREATE");
     co_return;
@@ -266,7 +266,7 @@ net::awaitable<void> session::on_delete(const command& cmd) {
     untagged_ok("CLOSED", "Mailbox closed: it is being deleted");
   }
   auto account = account_;
-  auto ec = co_await shared_.blocking_call([&] { return account->delete_folder(name); });
+  auto ec = co_await shared_.blocking.call([&] { return account->delete_folder(name); });
   if (ec) {
     store_failed(cmd, ec, "DELETE");
     co_return;
@@ -290,7 +290,7 @@ net::awaitable<void> session::on_rename(const command& cmd) {
     untagged_ok("CLOSED", "Mailbox closed: it is being renamed");
   }
   auto account = account_;
-  auto ec = co_await shared_.blocking_call([&] { return account->rename_folder(from, to); });
+  auto ec = co_await shared_.blocking.call([&] { return account->rename_folder(from, to); });
   if (ec) {
     store_failed(cmd, ec, "RENAME");
     co_return;
@@ -302,7 +302,7 @@ net::awaitable<void> session::on_subscribe(const command& cmd, bool subscribe) {
   const auto& args = std::get<mailbox_arg>(cmd.args);
   const std::string name = trim_separator(args.mailbox);
   auto account = account_;
-  auto ec = co_await shared_.blocking_call([&] {
+  auto ec = co_await shared_.blocking.call([&] {
     return subscribe ? account->subscribe(name) : account->unsubscribe(name);
   });
   if (ec) {
@@ -327,7 +327,7 @@ net::awaitable<void> session::on_append(const command& cmd) {
   auto account = account_;
   std::vector<std::uint32_t> uids;
   std::uint32_t uidvalidity = 0;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     std::error_code e;
     auto f = account->open_folder(args.mailbox, e);
     if (e) return e;
@@ -363,7 +363,7 @@ net::awaitable<void> session::on_quota(const command& cmd) {  // RFC 9208 §4.2,
   const auto& args = std::get<mailbox_arg>(cmd.args);
   auto account = account_;
   mail::quota_usage q;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     if (cmd.name == command_name::getquotaroot) {
       std::error_code e;
       (void)account->open_folder(args.mailbox, e);

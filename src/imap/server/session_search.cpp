@@ -38,7 +38,7 @@ net::awaitable<void> session::on_search(const command& cmd) {
   auto folder = folder_;
   for (std::size_t start = 0; start < all.size(); start += batch) {
     const std::size_t end = std::min(all.size(), start + batch);
-    auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+    auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
       std::vector<mail::message_record> records;
       if (auto e = folder->messages(all[start], all[end - 1], records, false)) return e;
       for (const auto& r : records) {

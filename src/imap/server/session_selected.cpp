@@ -68,7 +68,7 @@ net::awaitable<void> session::on_select(const command& cmd) {
   const bool want_changes = args.qresync.has_value();
   std::uint32_t client_validity = want_changes ? args.qresync->uid_validity : 0;
   std::uint64_t client_modseq = want_changes ? args.qresync->modseq : 0;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     std::error_code e;
     folder = account->open_folder(args.mailbox, e);
     if (e) return e;
@@ -148,7 +148,7 @@ net::awaitable<void> session::on_close(const command& cmd, bool expunge) {
   if (expunge && !read_only_) {  // CLOSE expunges silently (RFC 9051 §6.4.1)
     auto folder = folder_;
     std::vector<std::uint32_t> expunged;
-    auto ec = co_await shared_.blocking_call([&] { return folder->expunge(nullptr, true, expunged); });
+    auto ec = co_await shared_.blocking.call([&] { return folder->expunge(nullptr, true, expunged); });
     if (ec && ec != mail::store_error::no_such_folder)
       shared_.log->warn("{}: CLOSE could not expunge for {}: {}", remote_, user_, ec.message());
   }
@@ -172,7 +172,7 @@ net::awaitable<void> session::on_expunge(const command& cmd) {
   auto folder = folder_;
   std::vector<std::uint32_t> expunged;
   const bool by_uid = cmd.uid;
-  auto ec = co_await shared_.blocking_call([&] { return folder->expunge(by_uid ? &only : nullptr, true, expunged); });
+  auto ec = co_await shared_.blocking.call([&] { return folder->expunge(by_uid ? &only : nullptr, true, expunged); });
   if (ec) {
     store_failed(cmd, ec, "EXPUNGE");
     co_return;
@@ -200,7 +200,7 @@ net::awaitable<void> session::on_store(const command& cmd) {
   mail::store_result result;
   std::vector<mail::message_record> now;
   const bool report_all = !args.silent;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     if (uids.empty()) return {};
     if (auto e = folder->store_flags(uids, op, mail::normalize_flags(args.flags), args.unchanged_since, result))
       return e;
@@ -256,7 +256,7 @@ net::awaitable<void> session::on_copy(const command& cmd) {
   auto account = account_;
   auto folder = folder_;
   mail::uid_mapping mapping;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     std::error_code e;
     auto dest = account->open_folder(args.mailbox, e);
     if (e) return e;
@@ -297,7 +297,7 @@ net::awaitable<void> session::report_changes(bool expunges) {
     auto folder = folder_;
     mail::folder_changes ch;
     const auto since = known_modseq_;
-    auto ec = co_await shared_.blocking_call([&] { return folder->changes_since(since, ch, false); });
+    auto ec = co_await shared_.blocking.call([&] { return folder->changes_since(since, ch, false); });
     if (ec == mail::store_error::no_such_folder) {
       folder_gone_ = true;
       co_return;

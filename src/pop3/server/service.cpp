@@ -26,8 +26,6 @@ shared_state::shared_state(settings s, std::shared_ptr<mail::store> st)
   deleted = &reg.counter_metric("l7_pop3_deleted_total", "Messages removed at POP3 UPDATE");
 }
 
-shared_state::~shared_state() { blocking.join(); }
-
 service::service(settings s, std::shared_ptr<mail::store> store)
     : shared_(std::make_unique<shared_state>(std::move(s), std::move(store))) {}
 

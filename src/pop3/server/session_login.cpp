@@ -39,7 +39,7 @@ net::awaitable<session::next> session::on_pass(std::string_view arg) {
 net::awaitable<session::next> session::login(const std::string& user, const std::string& password) {
   const auto& cfg = shared_.config;
   auto& accounts = shared_.accounts;
-  const bool verified = co_await shared_.blocking_call([&] { return accounts.verify(user, password); });
+  const bool verified = co_await shared_.blocking.call([&] { return accounts.verify(user, password); });
   if (verified) {
     if (auto ec = co_await open_maildrop(user)) {
       shared_.log->warn("{}: cannot open the maildrop of {}: {}", remote_, user, ec.message());

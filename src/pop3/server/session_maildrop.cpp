@@ -27,7 +27,7 @@ net::awaitable<std::error_code> session::open_maildrop(const std::string& user) 
   const bool capture = shared_.config.capture;
   std::shared_ptr<mail::folder> folder;
   mail::folder_snapshot snap;
-  auto ec = co_await shared_.blocking_call([&]() -> std::error_code {
+  auto ec = co_await shared_.blocking.call([&]() -> std::error_code {
     std::error_code e;
     auto account = capture ? st.open_capture() : st.open_account(user, e);
     if (e) return e;
@@ -103,7 +103,7 @@ net::awaitable<session::next> session::on_retr(std::string_view arg, bool top) {
   std::string message;
   const auto uid = m->uid;
   auto folder = maildrop_;
-  auto ec = co_await shared_.blocking_call([&] { return folder->read(uid, message); });
+  auto ec = co_await shared_.blocking.call([&] { return folder->read(uid, message); });
   if (ec) {
     err("Message is no longer available", resp_code::sys_temp);
     co_return next::go_on;
@@ -150,7 +150,7 @@ net::awaitable<session::next> session::on_quit() {
     std::vector<std::uint32_t> expunged;
     if (!uids.empty()) {
       auto folder = maildrop_;
-      ec = co_await shared_.blocking_call([&] { return folder->expunge(&uids, false, expunged); });
+      ec = co_await shared_.blocking.call([&] { return folder->expunge(&uids, false, expunged); });
     }
     if (ec) {
       shared_.log->warn("{}: UPDATE of {} failed: {}", remote_, user_, ec.message());
