@@ -120,6 +120,10 @@ class session {
   // beyond the view it answers BAD and returns false.
   bool resolve(const command& cmd, const sequence_set& set, std::vector<std::uint32_t>& uids);
   void write_flags_fetch(std::string& out, std::uint32_t seq, const mail::message_record& m, bool uid);
+  // Keywords the client has been told about in FLAGS: a flag list that uses another one is
+  // preceded by new FLAGS and PERMANENTFLAGS responses (RFC 9051 §7.3.5).
+  void learn_keywords(const mail::flag_set& flags);
+  void write_flags_responses();
 
   // FETCH and SEARCH (session_fetch.cpp, session_search.cpp).
   net::awaitable<void> on_fetch(const command& cmd);
@@ -155,6 +159,7 @@ class session {
   std::uint64_t known_modseq_ = 0;       // changes up to here are reflected in the view
   std::vector<std::uint32_t> gone_;      // expunged in the store, not yet reported
   std::vector<std::uint32_t> saved_;     // SEARCH RETURN (SAVE) result, RFC 5182
+  std::vector<std::string> keywords_;    // announced in FLAGS
   // (UID, MODSEQ) of this session's own STORE, already answered: not reported again.
   std::vector<std::pair<std::uint32_t, std::uint64_t>> own_;
   mail::watch_handle watch_;

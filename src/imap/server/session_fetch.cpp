@@ -61,6 +61,7 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
   std::vector<mail::message_record> records;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> seen_set;  // \Seen set here: told already
   std::string chunk;
+  std::size_t missing = 0;  // asked for, but expunged by another session meanwhile
   for (std::size_t start = 0; start < uids.size(); start += batch) {
     const std::size_t end = std::min(uids.size(), start + batch);
     records.clear();
@@ -114,6 +115,8 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
       store_failed(cmd, ec, "FETCH");
       co_return;
     }
+    for (const auto& m : records) learn_keywords(m.flags);  // FLAGS announced before they are used
+    missing += (end - start) - records.size();
     out += chunk;
     if (out.size() >= flush_at) {
       if (co_await io_.flush(shared_.config.idle_timeout)) {
@@ -125,7 +128,12 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
     own_.insert(own_.end(), seen_set.begin(), seen_set.end());
     seen_set.clear();
   }
-  if (chunk.capacity() > flush_at) std::string().swap(chunk);
+  if (missing > 0) {
+    // RFC 9051 §7.4.1 / RFC 5530: what still exists was sent; the client learns of the
+    // expunge at its next command that allows EXPUNGE.
+    no(cmd, "Some of the requested messages no longer exist", "EXPUNGEISSUED");
+    co_return;
+  }
   ok(cmd, cmd.uid ? "UID FETCH completed" : "FETCH completed");
 }
 

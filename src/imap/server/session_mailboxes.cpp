@@ -62,6 +62,8 @@ void session::deselect() {
   gone_.shrink_to_fit();
   saved_.clear();
   saved_.shrink_to_fit();
+  keywords_.clear();
+  keywords_.shrink_to_fit();
   own_.clear();
   dirty_ = false;
   read_only_ = false;

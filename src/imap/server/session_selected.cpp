@@ -42,12 +42,34 @@ bool session::resolve(const command& cmd, const sequence_set& set, std::vector<s
 }
 
 void session::write_flags_fetch(std::string& out, std::uint32_t seq, const mail::message_record& m, bool uid) {
+  learn_keywords(m.flags);
   out += "* " + std::to_string(seq) + " FETCH (";
   if (uid || qresync_) out += "UID " + std::to_string(m.uid) + " ";  // RFC 7162 §3.2.4
   out += "FLAGS ";
   append_flag_list(out, m.flags);
   if (condstore_) out += " MODSEQ (" + std::to_string(m.modseq) + ")";
   out += ")\r\n";
+}
+
+void session::write_flags_responses() {
+  std::string& out = io_.out();
+  std::string list(system_flags);
+  for (const auto& k : keywords_) list += " " + k;
+  out += "* FLAGS (" + list + ")\r\n";
+  untagged_ok(read_only_ ? "PERMANENTFLAGS ()" : "PERMANENTFLAGS (" + list + " \\*)",
+              read_only_ ? "No permanent flags permitted" : "Flags permitted");
+}
+
+void session::learn_keywords(const mail::flag_set& flags) {
+  bool added = false;
+  for (const auto& f : flags) {
+    if (is_system_flag(f)) continue;
+    auto same = [&](const std::string& k) { return iequals(k, f); };
+    if (std::find_if(keywords_.begin(), keywords_.end(), same) != keywords_.end()) continue;
+    keywords_.push_back(f);
+    added = true;
+  }
+  if (added) write_flags_responses();
 }
 
 net::awaitable<void> session::on_select(const command& cmd) {
@@ -109,13 +131,9 @@ net::awaitable<void> session::on_select(const command& cmd) {
     });
   });
 
+  keywords_ = std::move(keywords);
+  write_flags_responses();
   std::string& out = io_.out();
-  out += "* FLAGS (";
-  out += system_flags;
-  for (const auto& k : keywords) out += " " + k;
-  out += ")\r\n";
-  untagged_ok(read_only_ ? "PERMANENTFLAGS ()" : "PERMANENTFLAGS (" + std::string(system_flags) + " \\*)",
-              read_only_ ? "No permanent flags permitted" : "Flags permitted");
   out += "* " + std::to_string(view_.size()) + " EXISTS\r\n";
   if (!rev2_) {
     out += "* 0 RECENT\r\n";  // \Recent is not kept (RFC 9051 removed it)
@@ -314,6 +332,7 @@ net::awaitable<void> session::report_changes(bool expunges) {
     bool added = false;
     std::vector<const mail::message_record*> updated;
     for (const auto& m : ch.changed) {
+      learn_keywords(m.flags);
       if (m.uid > last) {
         if (!std::binary_search(ch.vanished.begin(), ch.vanished.end(), m.uid)) {
           view_.push_back(m.uid);

@@ -272,6 +272,7 @@ class ImapTest(u.ImapCase):
             self.assertIn("* 3 EXISTS", untagged)
             b.select("INBOX")
             b.store("2", "+FLAGS", "\\Flagged")
+            b.store("3", "+FLAGS", "$Custom")
             b.store("1", "+FLAGS", "\\Deleted")
             b.expunge()
             send_mail(self.smtp_port, "alice@example.test", "shared 3")
@@ -279,6 +280,10 @@ class ImapTest(u.ImapCase):
             self.assertIn("* 1 EXPUNGE", untagged)
             self.assertIn("* 3 EXISTS", untagged)
             self.assertTrue(any(re.match(r"\* 1 FETCH \(FLAGS \(\\Flagged\)\)", x) for x in untagged), untagged)
+            # A keyword A has not heard of comes with new FLAGS first (RFC 9051 §7.3.5).
+            flags_at = [i for i, x in enumerate(untagged) if x.startswith("* FLAGS (") and "$Custom" in x]
+            fetch_at = [i for i, x in enumerate(untagged) if x == "* 2 FETCH (FLAGS ($Custom))"]
+            self.assertTrue(flags_at and fetch_at and flags_at[0] < fetch_at[0], untagged)
             # No EXPUNGE in the middle of a FETCH by sequence number (RFC 9051 §7.4.1).
             b.store("1", "+FLAGS", "\\Deleted")
             b.expunge()
