@@ -92,7 +92,8 @@ std::string session::capabilities() const {
   }
   caps += " IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE"
           " CONDSTORE QRESYNC ESEARCH SEARCHRES BINARY MULTIAPPEND UTF8=ACCEPT STATUS=SIZE"
-          " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE";
+          " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT"
+          " THREAD=REFERENCES";
   caps += " APPENDLIMIT=" + std::to_string(shared_.config.max_message);
   return caps;
 }
@@ -267,8 +268,6 @@ net::awaitable<session::next> session::dispatch(command& cmd) {
           n = co_await on_idle(cmd);
           if (n == next::close) co_return n;
           break;
-        case command_name::sort:
-        case command_name::thread: bad(cmd, "SORT and THREAD are not supported"); break;
         case command_name::compress: no(cmd, "COMPRESS is not supported", "CANNOT"); break;
         default:
           if (!selected) {
@@ -280,6 +279,8 @@ net::awaitable<session::next> session::dispatch(command& cmd) {
             case command_name::unselect: co_await on_close(cmd, false); break;
             case command_name::expunge: co_await on_expunge(cmd); break;
             case command_name::search: co_await on_search(cmd); break;
+            case command_name::sort:
+            case command_name::thread: co_await on_sort(cmd); break;
             case command_name::fetch: co_await on_fetch(cmd); break;
             case command_name::store: co_await on_store(cmd); break;
             case command_name::copy:

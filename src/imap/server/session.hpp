@@ -22,6 +22,7 @@
 #include "imap/codec/encode.hpp"
 #include "imap/codec/reader.hpp"
 #include "imap/server/shared_state.hpp"
+#include "imap/server/sort_thread.hpp"
 #include "imap/server/uid_view.hpp"
 #include "mail/store/folder.hpp"
 #include "net/line_channel.hpp"
@@ -128,6 +129,11 @@ class session {
   // FETCH and SEARCH (session_fetch.cpp, session_search.cpp).
   net::awaitable<void> on_fetch(const command& cmd);
   net::awaitable<void> on_search(const command& cmd);
+  net::awaitable<void> on_sort(const command& cmd);  // SORT and THREAD (RFC 5256)
+  // Evaluates `key` over the view: `hits` gets the matching UIDs ascending, `max_modseq` their
+  // highest MODSEQ; with `items`, one sort_item per hit (its header is read for it).
+  net::awaitable<std::error_code> search_view(const search_key& key, std::vector<std::uint32_t>& hits,
+                                              std::uint64_t& max_modseq, std::vector<sort_item>* items);
 
   net::worker& worker_;
   net::worker::session_token token_;

@@ -5,6 +5,8 @@
 //   BINARY.SIZE, partials) and checks that it is one well-framed response: the literals it
 //   announces are exactly that long, and it ends with ")\r\n";
 // - evaluates every string search key on it (no crash, no hang on deep trees);
+// - SORT and THREAD data of the message (twice, so that it refers to itself) and the base
+//   subject of the raw input terminate and thread both copies;
 // - the header-only view of the same message (what FETCH of header fields reads) gives the
 //   same ENVELOPE as the whole message.
 #include <cstddef>
@@ -17,6 +19,7 @@
 
 #include "imap/server/message_data.hpp"
 #include "imap/server/search_eval.hpp"
+#include "imap/server/sort_thread.hpp"
 
 namespace {
 
@@ -114,6 +117,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     key.date = {2020, 1, 1};
     (void)search_matches(key, m, ctx);
   }
+
+  auto item = make_sort_item(m);
+  std::vector<sort_item> two{item, item};
+  two[1].seq = 2;
+  two[1].uid = 8;
+  for (const auto& t : {thread_references(two, false), thread_ordered_subject(two, false)})
+    check(t.find('1') != std::string::npos && t.find('2') != std::string::npos, "THREAD lost a message");
+  sort_items(two, {{"SUBJECT", false}, {"FROM", true}, {"DATE", false}});
+  (void)base_subject(std::string_view(message).substr(0, 512));
 
   // The header-only read stops after the header section: the same ENVELOPE.
   std::string_view whole(message);

@@ -379,6 +379,37 @@ class ImapTest(u.ImapCase):
         finally:
             c.close()
 
+    def test_sort_and_thread(self):
+        m = self.login()
+        m.create("Threads")
+        m.select("Threads")
+        msgs = [
+            b"Message-ID: <t1@x>\r\nSubject: plan\r\nFrom: Zed <zed@x.test>\r\nDate: Mon, 07 Dec 2026 10:00:00 +0000\r\n\r\n1\r\n",
+            b"Message-ID: <t2@x>\r\nSubject: Re: plan\r\nFrom: amy@x.test\r\nIn-Reply-To: <t1@x>\r\n"
+            b"Date: Mon, 07 Dec 2026 11:00:00 +0000\r\n\r\n22\r\n",
+            b"Message-ID: <t3@x>\r\nSubject: other\r\nFrom: bob@x.test\r\nDate: Mon, 07 Dec 2026 09:00:00 +0000\r\n\r\n333\r\n",
+            b"Message-ID: <t4@x>\r\nSubject: Re: plan\r\nFrom: cat@x.test\r\nReferences: <t1@x> <t2@x>\r\n"
+            b"Date: Mon, 07 Dec 2026 12:00:00 +0000\r\n\r\n4444\r\n",
+        ]
+        for raw in msgs:
+            self.assertEqual(m.append("Threads", None, None, raw)[0], "OK")
+        m.select("Threads")
+        typ, data = m.sort("(REVERSE DATE)", "UTF-8", "ALL")
+        self.assertEqual(data, [b"4 2 1 3"])
+        typ, data = m.sort("(FROM SUBJECT)", "UTF-8", "ALL")
+        self.assertEqual(data, [b"2 3 4 1"])
+        typ, data = m.sort("(DISPLAYFROM)", "UTF-8", "ALL")
+        self.assertEqual(data, [b"2 3 4 1"])  # Zed sorts last by name too
+        typ, data = m.thread("REFERENCES", "UTF-8", "ALL")
+        self.assertEqual(data, [b"(3)(1 2 4)"])
+        typ, data = m.thread("ORDEREDSUBJECT", "UTF-8", "ALL")
+        self.assertEqual(data, [b"(3)(1 (2)(4))"])
+        typ, data = m.uid("SORT", "(SIZE)", "UTF-8", "ALL")
+        self.assertEqual(len(data[0].split()), 4)
+        m.close()
+        m.delete("Threads")
+        m.logout()
+
     def test_bad_input(self):
         c = RawImap(self.imap_port)
         try:

@@ -5,6 +5,7 @@
 #include "imap/server/list_match.hpp"
 #include "imap/server/message_data.hpp"
 #include "imap/server/search_eval.hpp"
+#include "imap/server/sort_thread.hpp"
 #include "imap/server/uid_view.hpp"
 
 namespace {
@@ -197,6 +198,64 @@ TEST(ImapFetchWriter, ItemsSectionsAndAddedFlags) {
   write_fetch(out, f.data, head, o);
   EXPECT_EQ(out, "* 3 FETCH (FLAGS (\\Seen $Work) BODY[HEADER.FIELDS (SUBJECT)] {29}\r\n"
                  "Subject: Quarterly report\r\n\r\n)\r\n");
+}
+
+}  // namespace
+
+namespace {
+
+using l7::imap::server::sort_item;
+
+TEST(ImapSortThread, BaseSubject) {
+  bool reply = false;
+  EXPECT_EQ(base_subject("Re: [list] Fwd: Hello   world (fwd)", &reply), "hello world");
+  EXPECT_TRUE(reply);
+  EXPECT_EQ(base_subject("[fwd: Re: hi]", &reply), "hi");
+  EXPECT_EQ(base_subject("[PATCH] fix it", &reply), "fix it");
+  EXPECT_FALSE(reply);
+  EXPECT_EQ(base_subject("[PATCH]"), "[patch]");  // a blob stays when nothing else is left
+  EXPECT_EQ(base_subject("Re:   re: RE[2]: x"), "x");
+  EXPECT_EQ(base_subject("=?utf-8?q?Re=3A_caf=C3=A9?="), "café");
+}
+
+std::vector<sort_item> thread_items() {
+  auto item = [](std::uint32_t n, std::string id, std::vector<std::string> refs, std::string subject) {
+    sort_item it;
+    it.seq = n;
+    it.uid = n + 100;
+    it.sent = n;
+    it.message_id = std::move(id);
+    it.references = std::move(refs);
+    it.subject = base_subject(subject, &it.reply);
+    it.size = 1000 - n;
+    return it;
+  };
+  return {item(1, "<1>", {}, "a"),         item(2, "<2>", {"<1>"}, "Re: a"),
+          item(3, "<3>", {"<1>", "<2>"}, "Re: a"), item(4, "<4>", {}, "b"),
+          item(5, "<5>", {"<gone>"}, "c"),  item(6, "<6>", {"<gone>"}, "Re: c"),
+          item(7, "<7>", {}, "Re: b")};
+}
+
+TEST(ImapSortThread, References) {
+  EXPECT_EQ(thread_references(thread_items(), false), "(1 2 3)(4 7)((5)(6))");
+  EXPECT_EQ(thread_references(thread_items(), true), "(101 102 103)(104 107)((105)(106))");
+  // A reference loop and a duplicate Message-ID neither hang nor lose a message.
+  auto items = thread_items();
+  items[0].references = {"<3>"};
+  items[3].message_id = "<1>";
+  auto out = thread_references(items, false);
+  for (char c : std::string("1234567")) EXPECT_NE(out.find(c), std::string::npos) << out;
+}
+
+TEST(ImapSortThread, OrderedSubjectAndSort) {
+  EXPECT_EQ(thread_ordered_subject(thread_items(), false), "(1 (2)(3))(4 7)(5 6)");
+  auto items = thread_items();
+  sort_items(items, {{"SUBJECT", false}, {"DATE", true}});
+  std::string order;
+  for (const auto& it : items) order += std::to_string(it.seq);
+  EXPECT_EQ(order, "3217465");
+  sort_items(items, {{"SIZE", false}});
+  EXPECT_EQ(items.front().seq, 7u);
 }
 
 }  // namespace
