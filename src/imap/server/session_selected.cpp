@@ -326,7 +326,10 @@ net::awaitable<void> session::report_changes(bool expunges) {
     }
     known_modseq_ = std::max(known_modseq_, ch.highestmodseq);
     for (auto u : ch.vanished)
-      if (view_.seq_of(u) && std::find(gone_.begin(), gone_.end(), u) == gone_.end()) gone_.push_back(u);
+      if (view_.seq_of(u)) gone_.push_back(u);
+    std::sort(gone_.begin(), gone_.end());
+    gone_.erase(std::unique(gone_.begin(), gone_.end()), gone_.end());
+    std::sort(own_.begin(), own_.end());
     // New messages: UIDs above the view's last, in order (the store never reuses UIDs).
     const std::uint32_t last = view_.last_uid();
     bool added = false;
@@ -340,7 +343,7 @@ net::awaitable<void> session::report_changes(bool expunges) {
         }
         continue;
       }
-      const bool own = std::find(own_.begin(), own_.end(), std::make_pair(m.uid, m.modseq)) != own_.end();
+      const bool own = std::binary_search(own_.begin(), own_.end(), std::make_pair(m.uid, m.modseq));
       if (!own) updated.push_back(&m);
     }
     own_.clear();
@@ -348,7 +351,7 @@ net::awaitable<void> session::report_changes(bool expunges) {
     if (expunges) flush_expunges();
     if (added) out += "* " + std::to_string(view_.size()) + " EXISTS\r\n";
     for (const auto* m : updated) {
-      if (std::find(gone_.begin(), gone_.end(), m->uid) != gone_.end()) continue;
+      if (std::binary_search(gone_.begin(), gone_.end(), m->uid)) continue;
       if (auto seq = view_.seq_of(m->uid)) write_flags_fetch(out, seq, *m, false);
     }
     co_return;
@@ -362,16 +365,13 @@ void session::flush_expunges() {
   std::sort(gone_.begin(), gone_.end());
   if (qresync_) {  // RFC 7162 §3.2.10: VANISHED instead of EXPUNGE
     out += "* VANISHED " + format_sequence_set(gone_) + "\r\n";
-    for (auto it = gone_.rbegin(); it != gone_.rend(); ++it) view_.erase_seq(view_.seq_of(*it));
   } else {
-    // Highest first: the numbers of the ones still to come do not move.
+    // Highest first: each number is then the same in the view before any removal.
     for (auto it = gone_.rbegin(); it != gone_.rend(); ++it) {
-      const auto seq = view_.seq_of(*it);
-      if (!seq) continue;
-      out += "* " + std::to_string(seq) + " EXPUNGE\r\n";
-      view_.erase_seq(seq);
+      if (const auto seq = view_.seq_of(*it)) out += "* " + std::to_string(seq) + " EXPUNGE\r\n";
     }
   }
+  view_.erase_uids(gone_);
   if (!saved_.empty()) {
     std::erase_if(saved_, [&](std::uint32_t u) { return std::binary_search(gone_.begin(), gone_.end(), u); });
   }

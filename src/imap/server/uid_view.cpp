@@ -69,6 +69,31 @@ void uid_view::erase_seq(std::uint32_t seq) {
   if (runs_.capacity() > 2 * runs_.size() + 16) runs_.shrink_to_fit();
 }
 
+void uid_view::erase_uids(const std::vector<std::uint32_t>& sorted) {
+  if (sorted.empty()) return;
+  std::vector<run> kept;
+  std::uint32_t count = 0;
+  std::size_t g = 0;
+  for (const auto& r : runs_) {
+    std::uint64_t u = r.first;  // 64 bits: UID 4294967295 + 1 must not wrap
+    const std::uint64_t end = std::uint64_t(r.first) + r.count;
+    while (u < end) {
+      while (g < sorted.size() && sorted[g] < u) ++g;
+      // The part of this run before the next removed UID.
+      const std::uint64_t stop = g < sorted.size() ? std::min<std::uint64_t>(end, sorted[g]) : end;
+      if (stop > u) {
+        const auto n = static_cast<std::uint32_t>(stop - u);
+        kept.push_back({static_cast<std::uint32_t>(u), n, count + 1});
+        count += n;
+      }
+      if (stop >= end) break;
+      u = stop + 1;  // past the removed UID
+    }
+  }
+  runs_ = std::move(kept);
+  count_ = count;
+}
+
 std::vector<std::uint32_t> uid_view::all() const {
   std::vector<std::uint32_t> out;
   out.reserve(count_);

@@ -28,6 +28,8 @@ class uid_view {
   void push_back(std::uint32_t uid);
   // Removes the message with this sequence number (later ones move down by one).
   void erase_seq(std::uint32_t seq);
+  // Removes these UIDs (ascending; ones not in the view are ignored) in one pass.
+  void erase_uids(const std::vector<std::uint32_t>& sorted);
 
   // The UIDs a sequence set names (RFC 9051 §9: "*" is the last message; ranges in either
   // order), ascending, without duplicates. With `by_uid`, the set holds UIDs (UID commands,

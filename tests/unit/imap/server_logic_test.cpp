@@ -259,3 +259,24 @@ TEST(ImapSortThread, OrderedSubjectAndSort) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ImapUidView, EraseManyAtOnceMatchesOneByOne) {
+  uid_view a, b;
+  for (std::uint32_t u = 1; u <= 2000; ++u) {
+    if (u % 7 == 3) continue;
+    a.push_back(u);
+    b.push_back(u);
+  }
+  std::vector<std::uint32_t> gone;
+  for (std::uint32_t u = 1; u <= 2100; u += 2) gone.push_back(u);  // some are not in the view
+  a.erase_uids(gone);
+  for (auto it = gone.rbegin(); it != gone.rend(); ++it)
+    if (auto s = b.seq_of(*it)) b.erase_seq(s);
+  EXPECT_EQ(a.all(), b.all());
+  EXPECT_EQ(a.size(), b.size());
+  for (std::uint32_t s = 1; s <= a.size(); ++s) EXPECT_EQ(a.seq_of(a.uid_at(s)), s);
+}
+
+}  // namespace
