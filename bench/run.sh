@@ -11,3 +11,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/ftp.sh" "$l7"
 "$here/tftp.sh" "$l7"
 "$here/smtp.sh" "$l7"
+"$here/imap.sh" "$l7"
