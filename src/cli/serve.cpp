@@ -1,5 +1,6 @@
 // `l7 serve`: run every enabled service until SIGINT/SIGTERM.
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -49,6 +50,14 @@ int run_serve(const serve_args& args) {
   if (files.now < min_open_files)
     log->warn("only {} open files allowed (ulimit -n, hard limit): connections are capped near that", files.now);
 
+  // SIGINT/SIGTERM wait (blocked, so pending) until rt.run() takes them: a signal sent as soon as
+  // the listener table appears must stop the server gracefully, not kill it. Threads started
+  // from here inherit the mask, so the signals go to the main thread's handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   net::runtime rt(cfg.worker_count());
   service_set services(cfg, rt, {args.trace, args.config_file.empty()});
   auto rows = services.start();

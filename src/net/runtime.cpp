@@ -79,6 +79,13 @@ void runtime::run(std::chrono::milliseconds grace) {
   for (auto& w : workers_) threads.emplace_back([&ctx = w->context()] { ctx.run(); });
 
   asio::signal_set signals(main_, SIGINT, SIGTERM);
+  // A server blocks SIGINT/SIGTERM before it says it is ready (`l7 serve`): from here they
+  // reach the set above, including one that came in between.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   int signal_count = 0;
   std::function<void()> wait_signal = [&] {
     signals.async_wait([&](std::error_code ec, int sig) {

@@ -30,7 +30,22 @@ std::int64_t unix_seconds(mail::time_point t) {
 
 }  // namespace
 
+void crlf_line_ends(std::string& text) {
+  std::size_t bare = 0;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) ++bare;
+  if (bare == 0) return;
+  std::string out;
+  out.reserve(text.size() + bare);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  text = std::move(out);
+}
+
 void message_data::parse() {
+  crlf_line_ends(content);
   std::error_code ec;  // limits reached: what was parsed is still used (a lenient view)
   mime = mail::parse_mime(content, mail::mime_limits{}, ec);
   loaded = true;

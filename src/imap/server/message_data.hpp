@@ -22,9 +22,13 @@ struct message_data {
   mail::mime_message mime;
   bool loaded = false;
 
-  // Parses `content` (call after filling it).
+  // Gives `content` CRLF line ends (a Maildir file another program wrote may have bare LFs;
+  // IMAP sends CRLF, RFC 9051 §2.2) and parses it. Call after filling `content`.
   void parse();
 };
+
+// Bare LFs become CRLF; nothing is copied when there is none.
+void crlf_line_ends(std::string& text);
 
 // How much of a message the FETCH items need: none (flags, dates, sizes), header (ENVELOPE,
 // RFC822.HEADER, BODY[HEADER...] of the message itself) or full.

@@ -7,6 +7,7 @@
 
 #include "core/text.hpp"
 #include "imap/server/list_match.hpp"
+#include "imap/server/message_data.hpp"
 #include "imap/server/session.hpp"
 #include "mail/store/account.hpp"
 #include "mail/store/error.hpp"
@@ -326,6 +327,13 @@ net::awaitable<void> session::on_append(const command& cmd) {
       co_return;
     }
   }
+  // Stored with CRLF line ends, so that RFC822.SIZE is what FETCH sends (a client that sends
+  // bare LFs breaks RFC 9051 §2.2; literal8 content is binary and kept as sent).
+  std::vector<std::string> texts;
+  for (const auto& m : args.messages) {
+    texts.push_back(m.content);
+    if (!m.binary) crlf_line_ends(texts.back());
+  }
   auto account = account_;
   std::vector<std::uint32_t> uids;
   std::uint32_t uidvalidity = 0;
@@ -336,11 +344,12 @@ net::awaitable<void> session::on_append(const command& cmd) {
     mail::folder_status st;
     if ((e = f->status(st))) return e;
     uidvalidity = st.uidvalidity;
-    for (const auto& m : args.messages) {
+    for (std::size_t i = 0; i < args.messages.size(); ++i) {
+      const auto& m = args.messages[i];
       auto when = m.internal_date ? std::chrono::system_clock::time_point(std::chrono::seconds(to_unix(*m.internal_date)))
                                   : std::chrono::system_clock::now();
       std::uint32_t uid = 0;
-      if ((e = f->append(m.content, mail::normalize_flags(m.flags), when, "", false, &uid, nullptr))) return e;
+      if ((e = f->append(texts[i], mail::normalize_flags(m.flags), when, "", false, &uid, nullptr))) return e;
       uids.push_back(uid);
     }
     return {};

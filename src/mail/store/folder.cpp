@@ -237,11 +237,18 @@ void folder::attach_quota(std::shared_ptr<detail::quota_tracker> q) {
 }
 
 void folder::retire() {
-  lock lk(mu_);
-  detail::index_header h;
-  if (index_ && !index_->header(h)) apply_quota(-static_cast<std::int64_t>(h.messages), -static_cast<std::int64_t>(h.bytes));
-  index_.reset();
-  quota_.reset();
+  std::uint64_t modseq = 0;
+  {
+    lock lk(mu_);
+    detail::index_header h;
+    if (index_ && !index_->header(h)) {
+      apply_quota(-static_cast<std::int64_t>(h.messages), -static_cast<std::int64_t>(h.bytes));
+      modseq = h.highestmodseq;
+    }
+    index_.reset();
+    quota_.reset();
+  }
+  notify(modseq);  // watchers learn at once (their next call says no_such_folder)
 }
 
 message_record folder::to_record(const detail::index_row& r) const {

@@ -160,7 +160,8 @@ class folder {
   // Account internals: quota accounting and retirement on delete/rename.
   // attach_quota adds this folder's totals to `q` and reports later changes to it.
   void attach_quota(std::shared_ptr<detail::quota_tracker> q);
-  // Closes the index and makes every later call fail with no_such_folder.
+  // Closes the index, makes every later call fail with no_such_folder, and notifies the
+  // watchers (an IMAP session with the folder selected says BYE).
   void retire();
 
  private:

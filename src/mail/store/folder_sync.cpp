@@ -68,7 +68,10 @@ std::error_code sync_pass::add_file(const std::string& base, const std::string& 
   detail::index_row r;
   r.base = base;
   r.file = rel;
-  r.size = detail::size_from_name(base).value_or(static_cast<std::uint64_t>(st.st_size));
+  // RFC822.SIZE is the size with CRLF line ends: a file another program wrote with bare LFs is
+  // larger on the wire than on disk (Dovecot names that size W=; else count it).
+  if (auto w = detail::wire_size_from_name(base)) r.size = *w;
+  else r.size = detail::wire_size_of_file(dir / rel, static_cast<std::uint64_t>(st.st_size));
   r.internal_ms = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
   r.save_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch()).count();

@@ -92,6 +92,32 @@ std::optional<std::uint64_t> size_from_name(std::string_view file_name) {
   return parse_uint(rest.substr(0, rest.find(',')));
 }
 
+std::optional<std::uint64_t> wire_size_from_name(std::string_view file_name) {
+  auto base = base_of(file_name);
+  auto pos = base.find(",W=");
+  if (pos == std::string_view::npos) return std::nullopt;
+  auto rest = base.substr(pos + 3);
+  return parse_uint(rest.substr(0, rest.find(',')));
+}
+
+std::uint64_t wire_size_of_file(const std::filesystem::path& file, std::uint64_t file_size) {
+  app::unique_fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return file_size;
+  std::uint64_t size = 0;
+  char prev = 0;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return file_size;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n' && prev != '\r') ++size;  // sent as CRLF
+      prev = buf[i];
+    }
+    size += static_cast<std::uint64_t>(n);
+  }
+  return size;
+}
+
 order_key order_of(std::string_view file_name) {
   order_key k;
   auto dot = file_name.find('.');

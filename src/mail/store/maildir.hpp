@@ -28,6 +28,11 @@ std::string_view base_of(std::string_view file_name);
 std::string_view letters_of(std::string_view file_name);
 // ",S=<n>" from the base name.
 std::optional<std::uint64_t> size_from_name(std::string_view file_name);
+// Dovecot's ",W=<size>": the size with CRLF line ends, when another program wrote bare LFs.
+std::optional<std::uint64_t> wire_size_from_name(std::string_view file_name);
+// The size of the file as IMAP sends it (RFC822.SIZE): every bare LF counts as CRLF. Reads the
+// file; `file_size` when it cannot.
+std::uint64_t wire_size_of_file(const std::filesystem::path& file, std::uint64_t file_size);
 // Sort key in delivery order: seconds, microseconds, counter from the name (zeros when absent).
 struct order_key {
   std::uint64_t sec = 0, usec = 0, counter = 0;

@@ -167,6 +167,30 @@ class ImapTest(u.ImapCase):
         self.assertEqual(data, [b" ".join(uids[1:])])
         m.logout()
 
+    def test_files_with_bare_lf_are_sent_with_crlf(self):
+        # Dovecot, Postfix and procmail write Maildir files with LF line ends.
+        m = self.login()
+        m.create("LfBox")
+        cur = os.path.join(self.server.data_dir, "mail", USER, ".LfBox", "cur")
+        raw = b"Subject: lf only\nFrom: a@b.test\n\nline one\nline two\n"
+        with open(os.path.join(cur, "1700000000.M1P1.other:2,S"), "wb") as f:
+            f.write(raw)
+        typ, data = m.select("LfBox")
+        self.assertEqual(data, [b"1"])
+        typ, data = m.fetch("1", "(RFC822.SIZE BODY.PEEK[HEADER] BODY.PEEK[])")
+        crlf = raw.replace(b"\n", b"\r\n")
+        self.assertIn(b"RFC822.SIZE %d " % len(crlf), data[0][0])
+        self.assertEqual(data[0][1], b"Subject: lf only\r\nFrom: a@b.test\r\n\r\n")
+        self.assertEqual(data[1][1], crlf)
+        typ, data = m.append("LfBox", None, None, b"Subject: appended lf\n\nbody\n")
+        m.select("LfBox")
+        typ, data = m.fetch("2", "(RFC822.SIZE BODY.PEEK[])")
+        self.assertIn(b"RFC822.SIZE %d " % len(data[0][1]), data[0][0])
+        self.assertEqual(data[0][1], b"Subject: appended lf\r\n\r\nbody\r\n")
+        m.close()
+        m.delete("LfBox")
+        m.logout()
+
     def test_sections_binary_and_bodystructure(self):
         m = self.login()
         self.fresh_inbox(m)
@@ -313,6 +337,22 @@ class ImapTest(u.ImapCase):
             self.assertTrue(a.line().startswith(b"i1 OK"))
             _, done = a.cmd("NOOP")
             self.assertIn(" OK", done)
+        finally:
+            a.close()
+            b.logout()
+
+    def test_selected_mailbox_deleted_by_another_session(self):
+        b = self.login()
+        b.create("Doomed")
+        a = RawImap(self.imap_port)
+        try:
+            a.login()
+            a.cmd("SELECT Doomed")
+            a.send("i IDLE\r\n")
+            self.assertEqual(a.line(), b"+ idling")
+            self.assertEqual(b.delete("Doomed")[0], "OK")
+            self.assertTrue(a.line().startswith(b"* BYE"))  # at once, even in IDLE
+            self.assertTrue(a.at_eof())
         finally:
             a.close()
             b.logout()
