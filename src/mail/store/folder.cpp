@@ -3,9 +3,11 @@
 #include "mail/store/folder.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 
 #include "app/log.hpp"
@@ -99,12 +101,38 @@ std::error_code folder::check_open(const lock&) const {
   return index_ ? std::error_code{} : store_error::no_such_folder;
 }
 
+namespace {
+
+// The mtime of a directory in ns, or 0 when it cannot be read.
+std::int64_t mtime_ns(const std::filesystem::path& dir) {
+  struct ::stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return 0;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
 std::error_code folder::sync(bool move_new) {
   std::uint64_t modseq = 0;
   {
     lock lk(mu_);
     if (auto ec = check_open(lk)) return ec;
+    // The scan reads every file name and index row (0.2-0.6 s for 50,000 messages): skip it
+    // while neither directory changed. A directory's mtime moves with every file added,
+    // removed or renamed in it; it is only trusted once it is 2 s old, because file systems
+    // keep coarse timestamps and a change in the same tick would not move it.
+    const auto new_ns = mtime_ns(dir_ / "new"), cur_ns = mtime_ns(dir_ / "cur");
+    if (new_ns != 0 && new_ns == synced_new_ns_ && cur_ns == synced_cur_ns_ && (synced_moved_new_ || !move_new))
+      return {};
     if (auto ec = sync_locked(move_new, modseq)) return ec;
+    const auto after_new = mtime_ns(dir_ / "new"), after_cur = mtime_ns(dir_ / "cur");
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    constexpr std::int64_t settled = 2'000'000'000;
+    const bool quiet = after_new != 0 && now - after_new > settled && now - after_cur > settled;
+    synced_new_ns_ = quiet ? after_new : 0;
+    synced_cur_ns_ = quiet ? after_cur : 0;
+    synced_moved_new_ = move_new;
   }
   if (modseq) notify(modseq);
   return {};

@@ -184,6 +184,10 @@ class folder {
   void notify(std::uint64_t modseq);
 
   mutable std::mutex mu_;
+  // new/ and cur/ mtimes (ns) after the last sync that found the folder quiet, or 0: while
+  // they stay the same no file was added, removed or renamed, and sync() skips the scan.
+  std::int64_t synced_new_ns_ = 0, synced_cur_ns_ = 0;
+  bool synced_moved_new_ = false;  // that sync also moved new/ to cur/
   std::string name_;
   std::filesystem::path dir_;
   std::unique_ptr<detail::index> index_;

@@ -39,6 +39,32 @@ TEST_F(sync_test, file_dropped_into_new_gets_the_next_uid) {
   EXPECT_EQ(bytes, "hello!");
 }
 
+TEST_F(sync_test, sizes_count_bare_lf_as_crlf) {
+  auto inbox = open("INBOX");
+  drop(user_root() / "cur" / "1700000000.M1P1Q1.otherhost:2,S", "a\nb\r\nc\n");      // 7 bytes, 2 bare LFs
+  drop(user_root() / "cur" / "1700000000.M2P1Q2.otherhost,S=3,W=42:2,", "x\ny");  // Dovecot's W=
+  ASSERT_FALSE(inbox->sync());
+  auto s = snap_of(*inbox);
+  ASSERT_EQ(s.messages.size(), 2u);
+  EXPECT_EQ(s.messages[0].size, 9u);
+  EXPECT_EQ(s.messages[1].size, 42u);
+}
+
+TEST_F(sync_test, a_quiet_folder_skips_the_scan_but_sees_the_next_change) {
+  ASSERT_FALSE(store_.deliver("alice", "INBOX", sample_message(1), {}));
+  auto inbox = open("INBOX");
+  // Directories older than the 2 s the skip waits for (coarse file system timestamps).
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(10);
+  std::filesystem::last_write_time(user_root() / "new", old);
+  std::filesystem::last_write_time(user_root() / "cur", old);
+  ASSERT_FALSE(inbox->sync(true));  // records the quiet state
+  ASSERT_FALSE(inbox->sync(true));  // skipped
+  EXPECT_EQ(snap_of(*inbox).messages.size(), 1u);
+  drop(user_root() / "new" / "1700000001.M1P1Q1.otherhost", "later");  // moves new/'s mtime
+  ASSERT_FALSE(inbox->sync(true));
+  EXPECT_EQ(snap_of(*inbox).messages.size(), 2u);
+}
+
 TEST_F(sync_test, file_deleted_behind_our_back_is_expunged) {
   std::string id;
   ASSERT_FALSE(store_.deliver("alice", "INBOX", sample_message(1), {}, &id));
