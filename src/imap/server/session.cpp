@@ -21,12 +21,13 @@ limits reader_limits(const settings& cfg) {
   return l;
 }
 
-// Commands that must not be answered with EXPUNGE in between (RFC 9051 §7.4.1): their
-// sequence numbers would shift under the client.
+// Commands that must not be answered with EXPUNGE in between (RFC 9051 §7.4.1, and SORT and
+// THREAD like SEARCH): their sequence numbers would shift under the client.
 bool forbids_expunge(const command& cmd) {
   if (cmd.uid) return false;
   return cmd.name == command_name::fetch || cmd.name == command_name::store ||
-         cmd.name == command_name::search;
+         cmd.name == command_name::search || cmd.name == command_name::sort ||
+         cmd.name == command_name::thread;
 }
 
 }  // namespace
