@@ -10,9 +10,11 @@
 #include <memory>
 #include <mutex>
 #include <system_error>
+#include <type_traits>
 
 #include <fmt/format.h>
 
+#include "app/scram_accounts.hpp"
 #include "app/unique_fd.hpp"
 
 namespace l7::app {
@@ -207,8 +209,15 @@ void account_store::modify(F&& change) {
   }
   file_stamp stamp;
   auto e = read_file(stamp);
-  change(e);
-  write_file(e);
+  // `change` may return a step to run after passwd is written, still under the lock.
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, entries&>>) {
+    change(e);
+    write_file(e);
+  } else {
+    auto after = change(e);
+    write_file(e);
+    after();
+  }
   lock.reset();
   refresh();
 }
@@ -217,10 +226,14 @@ void account_store::add(std::string_view name, std::string_view password) {
   check_name(name);
   check_password(password);
   const auto hash = hash_password(password);
+  const auto keys = make_scram_keys(password);
   modify([&](entries& e) {
     if (!e.emplace(name, hash).second)
       throw account_error(account_error::kind::exists,
                           fmt::format("account \"{}\" already exists", name));
+    // scram_accounts.hpp: no keys of an older account of this name survive a crash.
+    update_scram_file(dir_, name, std::nullopt);
+    return [&] { if (keys) update_scram_file(dir_, name, keys); };
   });
   std::error_code ec;
   std::filesystem::create_directories(data_dir_ / "home", ec);
@@ -234,6 +247,7 @@ void account_store::remove(std::string_view name) {
     const auto it = e.find(name);
     if (it == e.end()) not_found(name);
     e.erase(it);
+    update_scram_file(dir_, name, std::nullopt);
   });
 }
 
@@ -241,10 +255,14 @@ void account_store::set_password(std::string_view name, std::string_view passwor
   check_name(name);
   check_password(password);
   const auto hash = hash_password(password);
+  const auto keys = make_scram_keys(password);
   modify([&](entries& e) {
     const auto it = e.find(name);
     if (it == e.end()) not_found(name);
     it->second = hash;
+    // scram_accounts.hpp: the old keys go before passwd changes, the new ones come after.
+    update_scram_file(dir_, name, std::nullopt);
+    return [&] { if (keys) update_scram_file(dir_, name, keys); };
   });
 }
 
