@@ -27,5 +27,7 @@ void add_ftp_command(CLI::App& app);
 void add_tftp_command(CLI::App& app);
 // `l7 mail send --server HOST[:PORT] --from A --to B ...`: the SMTP client (mail.cpp).
 void add_mail_command(CLI::App& app);
+// `l7 mail fetch`: the POP3 / IMAP client (mail_fetch.cpp), added under `l7 mail`.
+void add_mail_fetch_command(CLI::App& mail);
 
 }  // namespace l7::cli
