@@ -7,11 +7,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/accounts.hpp"
+#include "app/scram_accounts.hpp"
 #include "cli/commands.hpp"
 
 namespace l7::cli {
@@ -84,6 +87,18 @@ std::string new_password(const user_options& o) {
   return first;
 }
 
+// Whether SASL SCRAM-SHA-256 (mail AUTH) works for `name`, said after its password was set.
+void print_scram_state(const user_options& o) {
+  if (app::scram_accounts(o.data).find(o.name)) {
+    fmt::print("stored SCRAM-SHA-256 keys ({} iterations) for mail AUTH\n", app::scram_iterations);
+  } else {
+    fmt::print(stderr,
+               "l7 user: note: no SCRAM-SHA-256 keys for {}: the password has characters SASLprep "
+               "(RFC 4013) prohibits, such as control characters; PLAIN and LOGIN still work\n",
+               o.name);
+  }
+}
+
 // Runs `f` and turns account errors into a message and exit code 1.
 template <class F>
 void run(F&& f) {
@@ -116,6 +131,7 @@ void add_add(CLI::App& user, const std::shared_ptr<user_options>& o) {
       if (store.exists(o->name)) fail(fmt::format("account \"{}\" already exists", o->name));
       store.add(o->name, new_password(*o));
       fmt::print("added account {} (home: {})\n", o->name, store.home(o->name).string());
+      print_scram_state(*o);
     });
   });
 }
@@ -143,6 +159,7 @@ void add_passwd(CLI::App& user, const std::shared_ptr<user_options>& o) {
       if (!store.exists(o->name)) fail(fmt::format("no account \"{}\"", o->name));
       store.set_password(o->name, new_password(*o));
       fmt::print("changed the password of {}\n", o->name);
+      print_scram_state(*o);
     });
   });
 }
@@ -152,7 +169,18 @@ void add_list(CLI::App& user, const std::shared_ptr<user_options>& o) {
   add_data_option(*sub, *o);
   sub->callback([o] {
     run([&] {
-      for (const auto& name : app::account_store(o->data).list()) fmt::print("{}\n", name);
+      const app::scram_accounts scram(o->data);
+      std::vector<std::string> without_keys;
+      for (const auto& name : app::account_store(o->data).list()) {
+        fmt::print("{}\n", name);
+        if (!scram.find(name)) without_keys.push_back(name);
+      }
+      // Accounts made before SCRAM keys were kept (docs/mail.md): they need their password set again.
+      if (!without_keys.empty())
+        fmt::print(stderr,
+                   "l7 user: note: no SCRAM-SHA-256 keys for: {} (SCRAM logins fail for them, PLAIN and "
+                   "LOGIN work; `l7 user passwd NAME` stores the keys)\n",
+                   fmt::join(without_keys, ", "));
     });
   });
 }

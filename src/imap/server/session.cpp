@@ -87,7 +87,7 @@ std::string session::capabilities() const {
   std::string caps = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE";
   if (state_ == state::not_authenticated) {
     if (listener_.tls && !io_.is_tls()) caps += " STARTTLS";
-    if (auth_allowed()) caps += " AUTH=PLAIN AUTH=LOGIN";
+    if (auth_allowed()) caps += " AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=LOGIN";
     else caps += " LOGINDISABLED";
     return caps;
   }

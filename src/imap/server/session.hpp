@@ -85,6 +85,9 @@ class session {
   net::awaitable<next> on_authenticate(const command& cmd);
   net::awaitable<next> on_starttls(const command& cmd);
   net::awaitable<next> login(const command& cmd, const std::string& user, const std::string& password);
+  // Opens the mailbox and answers OK when `ok`; else the delay, the failure count and NO.
+  net::awaitable<next> login_outcome(const command& cmd, const std::string& user, bool ok, std::string_view detail = {});
+  net::awaitable<next> auth_scram(const command& cmd);
   net::awaitable<std::error_code> sasl_step(std::string_view challenge, std::string& response);
   void on_enable(const command& cmd);
   void on_id(const command& cmd);

@@ -1,8 +1,11 @@
-// Not authenticated state (RFC 9051 §6.2): STARTTLS, AUTHENTICATE (PLAIN, LOGIN; SASL-IR,
-// RFC 4959), LOGIN; the delay after a failed login and the limit on failures.
+// Not authenticated state (RFC 9051 §6.2): STARTTLS, AUTHENTICATE (SCRAM-SHA-256 of RFC 5802
+// and RFC 7677, PLAIN, LOGIN; SASL-IR, RFC 4959), LOGIN; the delay after a failed login and the
+// limit on failures.
 #include <spdlog/spdlog.h>
 
+#include "core/base64.hpp"
 #include "core/sasl.hpp"
+#include "core/scram.hpp"
 #include "core/text.hpp"
 #include "imap/server/session.hpp"
 #include "mail/store/account.hpp"
@@ -47,9 +50,14 @@ net::awaitable<session::next> session::on_login(const command& cmd) {
 }
 
 net::awaitable<session::next> session::login(const command& cmd, const std::string& user, const std::string& password) {
-  const auto& cfg = shared_.config;
   auto& accounts = shared_.accounts;
   const bool verified = co_await shared_.blocking.call([&] { return accounts.verify(user, password); });
+  co_return co_await login_outcome(cmd, user, verified);
+}
+
+net::awaitable<session::next> session::login_outcome(const command& cmd, const std::string& user, bool verified,
+                                                     std::string_view detail) {
+  const auto& cfg = shared_.config;
   if (verified) {
     auto& st = *shared_.store;
     const bool capture = cfg.capture;
@@ -82,7 +90,9 @@ net::awaitable<session::next> session::login(const command& cmd, const std::stri
     co_await goodbye("Too many failed logins");
     co_return next::close;
   }
-  no(cmd, "Authentication failed", "AUTHENTICATIONFAILED");
+  std::string text = "Authentication failed";
+  if (!detail.empty()) text.append(" (").append(detail).append(")");
+  no(cmd, text, "AUTHENTICATIONFAILED");
   co_return next::go_on;
 }
 
@@ -98,7 +108,7 @@ net::awaitable<std::error_code> session::sasl_step(std::string_view challenge, s
 
 net::awaitable<session::next> session::on_authenticate(const command& cmd) {
   const auto& args = std::get<authenticate>(cmd.args);
-  if (args.mechanism != "PLAIN" && args.mechanism != "LOGIN") {
+  if (args.mechanism != "PLAIN" && args.mechanism != "LOGIN" && args.mechanism != scram::mechanism_name) {
     no(cmd, "Unsupported authentication mechanism", "CANNOT");
     co_return next::go_on;
   }
@@ -106,6 +116,7 @@ net::awaitable<session::next> session::on_authenticate(const command& cmd) {
     no(cmd, "Plaintext authentication disallowed without TLS (use STARTTLS)", "PRIVACYREQUIRED");
     co_return next::go_on;
   }
+  if (args.mechanism == scram::mechanism_name) co_return co_await auth_scram(cmd);
   std::string response, user, password;
   bool cancelled = false, decoded = false;
   auto step = [&](std::string_view challenge, std::optional<std::string>& into) -> net::awaitable<bool> {
@@ -146,6 +157,51 @@ net::awaitable<session::next> session::on_authenticate(const command& cmd) {
     co_return next::go_on;
   }
   co_return co_await login(cmd, user, password);
+}
+
+// RFC 5802 §5 over RFC 9051 §6.2.2: client-first (SASL-IR initial response or after "+ "),
+// server-first, client-final, then server-final "v=" as a last "+ " continuation answered by an
+// empty line, then OK. A wrong proof is a failed login (delay, count); a malformed message is
+// BAD with the RFC 5802 §7 "e=" value, "*" cancels. Two HMACs and a SHA-256: no blocking pool.
+net::awaitable<session::next> session::auth_scram(const command& cmd) {
+  const auto& args = std::get<authenticate>(cmd.args);
+  std::string response;
+  auto exchange = [&](std::string_view message) -> net::awaitable<bool> {
+    const std::string encoded = base64_encode(message);
+    if (co_await sasl_step(encoded, response)) co_return false;
+    co_return true;
+  };
+  auto refuse = [&](std::string_view why) {
+    if (why == "*") bad(cmd, "Authentication cancelled");
+    else bad(cmd, "Malformed authentication response (" + std::string(why) + ")");
+    return next::go_on;
+  };
+  std::string first_b64;
+  if (args.initial_response) {
+    first_b64 = *args.initial_response == "=" ? "" : *args.initial_response;
+  } else {
+    if (!co_await exchange("")) co_return next::close;
+    first_b64 = response;
+  }
+  if (first_b64 == "*") co_return refuse("*");
+  scram::server mech;
+  auto decoded = base64_decode(first_b64);
+  if (!decoded) co_return refuse("e=invalid-encoding");
+  if (auto ec = mech.client_first(*decoded)) co_return refuse("e=" + std::string(scram::server_error_value(ec)));
+  const auto keys = shared_.scram.lookup(mech.user());
+  const std::string first = mech.server_first(keys);
+  if (!co_await exchange(first)) co_return next::close;
+  if (response == "*") co_return refuse("*");
+  decoded = base64_decode(response);
+  if (!decoded) co_return refuse("e=invalid-encoding");
+  std::string final_message;
+  const auto ec = mech.client_final(*decoded, final_message);
+  const std::string user = mech.user();
+  if (ec == scram::error::invalid_proof) co_return co_await login_outcome(cmd, user, false, final_message);
+  if (ec) co_return refuse(final_message);
+  if (!co_await exchange(final_message)) co_return next::close;
+  if (!response.empty()) co_return refuse("*");  // the client did not accept our signature
+  co_return co_await login_outcome(cmd, user, true);
 }
 
 }  // namespace l7::imap::server

@@ -7,6 +7,7 @@
 #include "app/accounts.hpp"
 #include "app/address_limits.hpp"
 #include "app/metrics.hpp"
+#include "app/scram_accounts.hpp"
 #include "imap/server/settings.hpp"
 #include "net/blocking_pool.hpp"
 #include "net/line_service.hpp"
@@ -25,6 +26,7 @@ struct shared_state {
 
   settings config;
   app::account_store accounts;
+  app::scram_accounts scram;  // SCRAM-SHA-256 keys (session_login.cpp)
   std::shared_ptr<mail::store> store;
   app::address_limits per_address;
   net::blocking_pool blocking{2};  // store calls and password checks

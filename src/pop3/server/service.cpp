@@ -14,7 +14,7 @@ net::awaitable<void> run_session(std::unique_ptr<session> s) { co_await s->run()
 }  // namespace
 
 shared_state::shared_state(settings s, std::shared_ptr<mail::store> st)
-    : config(std::move(s)), accounts(config.data_dir), store(std::move(st)), per_address(config.max_per_ip) {
+    : config(std::move(s)), accounts(config.data_dir), scram(config.data_dir), store(std::move(st)), per_address(config.max_per_ip) {
   log = app::logger("pop3");
   if (config.trace) trace = app::logger("trace");
   auto& reg = app::metrics();

@@ -132,7 +132,7 @@ void session::on_capa() {  // RFC 2449 §5
   out += "TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nEXPIRE NEVER\r\n";
   out += "LOGIN-DELAY 0\r\nIMPLEMENTATION l7\r\n";
   if (user_.empty()) {
-    if (auth_allowed()) out += "USER\r\nSASL PLAIN LOGIN\r\n";
+    if (auth_allowed()) out += "USER\r\nSASL SCRAM-SHA-256 PLAIN LOGIN\r\n";
     if (listener_.tls && !io_.is_tls()) out += "STLS\r\n";
   }
   out += ".\r\n";

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ class session {
   net::awaitable<next> on_auth(std::string_view arg);
   net::awaitable<next> on_stls(std::string_view arg);
   net::awaitable<next> login(const std::string& user, const std::string& password);
+  // The maildrop and +OK when `ok`; else the delay, the failure count and -ERR [AUTH].
+  net::awaitable<next> login_outcome(const std::string& user, bool ok, std::string_view detail = {});
+  net::awaitable<next> auth_scram(std::optional<std::string> initial);
   net::awaitable<std::error_code> sasl_response(std::string_view challenge, std::string& response);
   bool auth_allowed() const;
   void on_capa();

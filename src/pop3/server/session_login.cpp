@@ -1,7 +1,10 @@
-// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH PLAIN/LOGIN (RFC 5034), STLS (RFC 2595).
+// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH SCRAM-SHA-256/PLAIN/LOGIN (RFC 5034,
+// RFC 5802, RFC 7677), STLS (RFC 2595).
 #include <spdlog/spdlog.h>
 
+#include "core/base64.hpp"
 #include "core/sasl.hpp"
+#include "core/scram.hpp"
 #include "core/text.hpp"
 #include "pop3/server/session.hpp"
 
@@ -37,9 +40,13 @@ net::awaitable<session::next> session::on_pass(std::string_view arg) {
 }
 
 net::awaitable<session::next> session::login(const std::string& user, const std::string& password) {
-  const auto& cfg = shared_.config;
   auto& accounts = shared_.accounts;
   const bool verified = co_await shared_.blocking.call([&] { return accounts.verify(user, password); });
+  co_return co_await login_outcome(user, verified);
+}
+
+net::awaitable<session::next> session::login_outcome(const std::string& user, bool verified, std::string_view detail) {
+  const auto& cfg = shared_.config;
   if (verified) {
     if (auto ec = co_await open_maildrop(user)) {
       shared_.log->warn("{}: cannot open the maildrop of {}: {}", remote_, user, ec.message());
@@ -63,7 +70,9 @@ net::awaitable<session::next> session::login(const std::string& user, const std:
     co_await io_.flush_and_close();
     co_return next::close;
   }
-  err("Authentication failed", resp_code::auth);
+  std::string text = "Authentication failed";
+  if (!detail.empty()) text.append(" (").append(detail).append(")");
+  err(text, resp_code::auth);
   co_return next::go_on;
 }
 
@@ -78,7 +87,7 @@ net::awaitable<std::error_code> session::sasl_response(std::string_view challeng
 
 net::awaitable<session::next> session::on_auth(std::string_view arg) {
   if (arg.empty()) {  // a list of mechanisms, as many clients probe for it
-    io_.out() += "+OK\r\nPLAIN\r\nLOGIN\r\n.\r\n";
+    io_.out() += "+OK\r\nSCRAM-SHA-256\r\nPLAIN\r\nLOGIN\r\n.\r\n";
     co_return next::go_on;
   }
   if (!auth_allowed()) {
@@ -89,6 +98,7 @@ net::awaitable<session::next> session::on_auth(std::string_view arg) {
   const std::string mechanism = to_upper(words[0]);
   std::optional<std::string> initial;
   if (words.size() == 2) initial = std::string(words[1]);
+  if (words.size() <= 2 && mechanism == scram::mechanism_name) co_return co_await auth_scram(std::move(initial));
   if (words.size() > 2 || (mechanism != "PLAIN" && mechanism != "LOGIN")) {
     err("Unsupported authentication mechanism");
     co_return next::go_on;
@@ -128,6 +138,45 @@ net::awaitable<session::next> session::on_auth(std::string_view arg) {
     co_return next::go_on;
   }
   co_return co_await login(user, password);
+}
+
+// RFC 5802 §5 over RFC 5034 §4: client-first (initial response or after "+ "), server-first,
+// client-final, then server-final "v=" as a last "+ " challenge answered by an empty line, then
+// +OK. A wrong proof is a failed login (delay, count); a malformed message or "*" is -ERR with
+// the RFC 5802 §7 "e=" value. Two HMACs and a SHA-256 per login: no blocking pool needed.
+net::awaitable<session::next> session::auth_scram(std::optional<std::string> initial) {
+  std::string response;
+  auto exchange = [&](std::string_view message) -> net::awaitable<bool> {
+    const std::string encoded = base64_encode(message);
+    if (co_await sasl_response(encoded, response)) co_return false;
+    co_return true;
+  };
+  auto refuse = [&](std::string_view why) {
+    err("Authentication aborted or malformed (" + std::string(why) + ")");
+    return next::go_on;
+  };
+  if (!initial) {
+    if (!co_await exchange("")) co_return next::close;
+    initial = response;
+  }
+  if (*initial == "*") co_return refuse("cancelled");
+  scram::server mech;
+  auto decoded = base64_decode(*initial);
+  if (!decoded) co_return refuse("e=invalid-encoding");
+  if (auto ec = mech.client_first(*decoded)) co_return refuse("e=" + std::string(scram::server_error_value(ec)));
+  const auto keys = shared_.scram.lookup(mech.user());
+  const std::string first = mech.server_first(keys);
+  if (!co_await exchange(first)) co_return next::close;
+  if (response == "*") co_return refuse("cancelled");
+  decoded = base64_decode(response);
+  if (!decoded) co_return refuse("e=invalid-encoding");
+  std::string final_message;
+  const auto ec = mech.client_final(*decoded, final_message);
+  if (ec == scram::error::invalid_proof) co_return co_await login_outcome(mech.user(), false, final_message);
+  if (ec) co_return refuse(final_message);
+  if (!co_await exchange(final_message)) co_return next::close;
+  if (!response.empty()) co_return refuse("cancelled");  // the client did not accept our signature
+  co_return co_await login_outcome(mech.user(), true);
 }
 
 net::awaitable<session::next> session::on_stls(std::string_view arg) {

@@ -174,7 +174,10 @@ void session::on_hello(std::string_view arg, verb v) {
                                  "PIPELINING", "8BITMIME", "SMTPUTF8", "CHUNKING", "BINARYMIME",
                                  "DSN", "ENHANCEDSTATUSCODES"};
   if (listener_.tls && !io_.is_tls()) lines.emplace_back("STARTTLS");
-  if (auth_allowed() && user_.empty()) lines.emplace_back("AUTH PLAIN LOGIN");
+  // SCRAM cannot accept any password (it must prove it knows the keys): not offered when
+  // auth_accept_any lets every name and password in through PLAIN and LOGIN.
+  if (auth_allowed() && user_.empty())
+    lines.emplace_back(cfg.auth_accept_any ? "AUTH PLAIN LOGIN" : "AUTH SCRAM-SHA-256 PLAIN LOGIN");
   lines.emplace_back("HELP");
   reply_lines(250, lines);
 }

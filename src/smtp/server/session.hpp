@@ -55,6 +55,9 @@ class session {
   // Authentication (session_auth.cpp).
   net::awaitable<std::error_code> sasl_response(std::string_view challenge, std::string& response);
   net::awaitable<bool> check_password(const std::string& user, const std::string& password);
+  net::awaitable<next> auth_scram(std::optional<std::string> initial);
+  // 235 when `ok`; else the delay, the failure count, and 535 (or 421 at the limit).
+  net::awaitable<next> auth_outcome(const std::string& user, bool ok, std::string_view detail = {});
   bool auth_allowed() const;
 
   // Mail (session_mail.cpp).

@@ -1,8 +1,9 @@
-// AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN.
+// AUTH (RFC 4954) with SCRAM-SHA-256 (RFC 5802, RFC 7677), PLAIN (RFC 4616) and LOGIN.
 #include <spdlog/spdlog.h>
 
 #include "core/base64.hpp"
 #include "core/sasl.hpp"
+#include "core/scram.hpp"
 #include "smtp/codec/error.hpp"
 #include "smtp/codec/reply.hpp"
 #include "smtp/server/session.hpp"
@@ -35,7 +36,6 @@ net::awaitable<bool> session::check_password(const std::string& user, const std:
 }
 
 net::awaitable<session::next> session::on_auth(std::string_view arg) {
-  const auto& cfg = shared_.config;
   if (!esmtp_) {
     error_reply(503, "5.5.1", "Error: send EHLO first");
     co_return next::go_on;
@@ -54,6 +54,7 @@ net::awaitable<session::next> session::on_auth(std::string_view arg) {
     error_reply(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
     co_return next::go_on;
   }
+  if (mechanism == scram::mechanism_name) co_return co_await auth_scram(std::move(initial));
   if (mechanism != "PLAIN" && mechanism != "LOGIN") {
     error_reply(504, "5.5.4", "Unrecognized authentication type");
     co_return next::go_on;
@@ -102,7 +103,13 @@ net::awaitable<session::next> session::on_auth(std::string_view arg) {
     error_reply(501, "5.5.2", "Cannot decode response");
     co_return next::go_on;
   }
-  if (co_await check_password(user, password)) {
+  const bool ok = co_await check_password(user, password);
+  co_return co_await auth_outcome(user, ok);
+}
+
+net::awaitable<session::next> session::auth_outcome(const std::string& user, bool ok, std::string_view detail) {
+  const auto& cfg = shared_.config;
+  if (ok) {
     user_ = user;
     shared_.auth_ok->inc();
     shared_.log->info("{}: authenticated as {}", remote_, user_);
@@ -120,8 +127,60 @@ net::awaitable<session::next> session::on_auth(std::string_view arg) {
     co_await io_.flush_and_close();
     co_return next::close;
   }
-  reply(535, "5.7.8", "Authentication credentials invalid");
+  std::string text = "Authentication credentials invalid";
+  if (!detail.empty()) text.append(" (").append(detail).append(")");
+  reply(535, "5.7.8", text);
   co_return next::go_on;
+}
+
+// RFC 5802 §5 over RFC 4954 §4: client-first (initial response or after an empty 334),
+// server-first in a 334, client-final, then server-final "v=" in a 334 answered by an empty
+// line (SMTP has no additional data with success), then 235. A wrong proof is a failed
+// login (delay, count); a malformed message is a 501 naming the RFC 5802 §7 "e=" value.
+// The account's keys are a map lookup and the proof two HMACs and a SHA-256: no need for the
+// blocking pool.
+net::awaitable<session::next> session::auth_scram(std::optional<std::string> initial) {
+  std::string response;
+  auto next_message = [&](std::string_view challenge) -> net::awaitable<bool> {
+    const std::string encoded = base64_encode(challenge);
+    if (co_await sasl_response(encoded, response)) co_return false;
+    co_return true;
+  };
+  auto malformed = [&](std::string_view what) {
+    error_reply(501, "5.5.2", "Cannot decode response (" + std::string(what) + ")");
+    return next::go_on;
+  };
+  if (!initial) {
+    if (!co_await next_message("")) co_return next::close;
+    initial = response;
+  }
+  if (*initial == "*") {
+    error_reply(501, "5.0.0", "Authentication aborted");
+    co_return next::go_on;
+  }
+  scram::server mech;
+  auto decoded = base64_decode(*initial);
+  if (!decoded) co_return malformed("e=invalid-encoding");
+  if (auto ec = mech.client_first(*decoded)) co_return malformed("e=" + std::string(scram::server_error_value(ec)));
+  const auto keys = shared_.scram.lookup(mech.user());
+  const std::string first = mech.server_first(keys);
+  if (!co_await next_message(first)) co_return next::close;
+  if (response == "*") {
+    error_reply(501, "5.0.0", "Authentication aborted");
+    co_return next::go_on;
+  }
+  decoded = base64_decode(response);
+  if (!decoded) co_return malformed("e=invalid-encoding");
+  std::string final_message;
+  const auto ec = mech.client_final(*decoded, final_message);
+  if (ec == scram::error::invalid_proof) co_return co_await auth_outcome(mech.user(), false, final_message);
+  if (ec) co_return malformed(final_message);
+  if (!co_await next_message(final_message)) co_return next::close;
+  if (!response.empty()) {  // "*": the client did not accept our signature
+    error_reply(501, "5.0.0", "Authentication aborted");
+    co_return next::go_on;
+  }
+  co_return co_await auth_outcome(mech.user(), true);
 }
 
 }  // namespace l7::smtp::server

@@ -8,6 +8,7 @@
 #include "app/accounts.hpp"
 #include "app/address_limits.hpp"
 #include "app/metrics.hpp"
+#include "app/scram_accounts.hpp"
 #include "net/asio.hpp"
 #include "net/line_service.hpp"
 #include "smtp/server/settings.hpp"
@@ -27,6 +28,7 @@ struct shared_state {
 
   settings config;
   app::account_store accounts;
+  app::scram_accounts scram;  // SCRAM-SHA-256 keys (session_auth.cpp)
   std::shared_ptr<mail::store> store;
   app::address_limits per_address;
   // Password checks and deliveries. fsync waits on the disk, not the CPU: several at once let
