@@ -19,6 +19,8 @@ packages=(
   python3-websockets chromium
   vsftpd lftp tnftp tftp-hpa tftpd-hpa atftp libpcre2-8-0 libwrap0
   swaks libnet-ssleay-perl libauthen-sasl-perl python3-aiosmtpd postfix dovecot-imapd dovecot-pop3d fetchmail neomutt isync
+  # SCRAM-SHA-256 peers: msmtp (GNU SASL), mbsync's Cyrus SASL SCRAM plugin
+  msmtp libsasl2-modules
 )
 
 missing=()

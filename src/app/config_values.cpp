@@ -38,6 +38,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   else if (unit.empty() || unit == "s") scale = 1000;
   else if (unit == "m") scale = 60'000;
   else if (unit == "h") scale = 3'600'000;
+  else if (unit == "d") scale = 86'400'000;
   else return std::nullopt;
   constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   if (*number > max / scale) return std::nullopt;

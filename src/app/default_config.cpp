@@ -237,6 +237,28 @@ allow_insecure_auth = false
 # Capture: AUTH succeeds with any user name and password (applications under test often
 # insist on logging in).
 auth_accept_any = true
+# Relaying (capture = false): mail for other domains from authenticated users (and from
+# relay_networks, e.g. ["127.0.0.0/8"]) waits in <data_dir>/queue/smtp and is delivered to
+# the domain's MX hosts, looked up through our own DNS service (or relay_resolver, else
+# /etc/resolv.conf), or to relay_host ("host:port", with relay_user/relay_password for AUTH).
+relay = true
+relay_networks = []
+relay_host = ""
+relay_user = ""
+relay_password = ""
+relay_resolver = ""
+relay_port = 25
+# STARTTLS to the next hop: none, may (when offered, unverified), encrypt, verify.
+relay_tls = "may"
+# Retries: first after relay_retry_first, doubling up to relay_retry_max; a "delayed" DSN
+# after relay_delay_warning ("0s" = never); bounced after relay_max_queue_time (RFC 5321
+# §4.5.4.1 asks for 4-5 days).
+relay_retry_first = "5m"
+relay_retry_max = "1h"
+relay_delay_warning = "4h"
+relay_max_queue_time = "5d"
+relay_max_deliveries = 20
+relay_connect_timeout = "30s"
 
 # POP3 (RFC 1939): pop3 offers STLS (RFC 2595), pop3s is implicit TLS (RFC 8314). Accounts
 # (`l7 user add`) read their INBOX; in capture mode, every account reads the capture mailbox.

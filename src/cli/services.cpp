@@ -169,9 +169,18 @@ std::vector<listener_row> service_set::start() {
     } else if (l.service == "smtp" || l.service == "submission" || l.service == "smtps") {
       // STARTTLS on smtp and submission (RFC 3207), implicit TLS on smtps (RFC 8314 §3.3);
       // submission and smtps want AUTH before MAIL (RFC 6409 §4.3).
-      if (!m.smtp)
+      if (!m.smtp) {
+        // The relay's MX lookups go through our own DNS service when it runs (zones, hosts
+        // file, cache, recursion), as a loopback client so that the recursion ACL lets it in.
+        smtp::relay::lookup_fn lookup;
+        if (m.dns) {
+          lookup = [fn = m.dns->core().function()](dns::message q) {
+            return fn(std::move(q), dns::server::query_context{ip_address::v4({127, 0, 0, 1}), dns::server::transport::tcp});
+          };
+        }
         m.smtp = std::make_unique<smtp::server::service>(smtp::server::load_settings(m.cfg, m.options.trace),
-                                                         m.mail_store());
+                                                         m.mail_store(), std::move(lookup));
+      }
       auto tls = m.server_tls({});
       const bool submission = l.service != "smtp";
       m.bind_tcp(l, rows, [&](net::worker& w, net::tcp::acceptor a) {

@@ -70,6 +70,7 @@ bool capabilities::offers_auth(std::string_view mechanism) const {
 capabilities parse_ehlo(const numeric_reply& reply) {
   capabilities caps;
   caps.esmtp = reply.code == 250;
+  if (!reply.lines.empty()) caps.domain = reply.lines[0].substr(0, reply.lines[0].find(' '));
   for (std::size_t i = 1; i < reply.lines.size(); ++i) {  // line 0 is the greeting (§4.1.1.1)
     const auto w = words(reply.lines[i]);
     if (w.empty()) continue;

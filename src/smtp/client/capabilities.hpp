@@ -14,6 +14,7 @@ namespace l7::smtp::client {
 
 struct capabilities {
   bool esmtp = false;                  // EHLO was answered 250 (else HELO was used)
+  std::string domain;                  // the server's name: first word of the reply's first line
   std::optional<std::uint64_t> size;   // SIZE (RFC 1870 §4); 0 means "no fixed limit"
   bool pipelining = false;             // RFC 2920
   bool eight_bit_mime = false;         // 8BITMIME, RFC 6152

@@ -75,6 +75,11 @@ struct status {
 struct envelope {
   std::string from;             // reverse-path without angle brackets; may be empty (bounce)
   std::vector<std::string> to;  // forward-paths without angle brackets
+  // Extra parameters the caller has checked the server offers, e.g. DSN's "RET=HDRS
+  // ENVID=x" (RFC 3461 §4.3-4.4) and, one per `to` or none, "NOTIFY=FAILURE ORCPT=rfc822;a@b"
+  // (§4.1-4.2). Printable ASCII only (error::unsafe_argument otherwise).
+  std::string mail_params;
+  std::vector<std::string> rcpt_params;
 };
 
 struct recipient_result {

@@ -21,6 +21,17 @@ bool unsafe_address(std::string_view a) {
   return a.find_first_of(std::string_view("\r\n\0<> ", 6)) != std::string_view::npos;
 }
 
+bool unsafe_params(std::string_view p) {
+  return std::any_of(p.begin(), p.end(), [](char c) { return c < 0x20 || c > 0x7e; });
+}
+
+// "RCPT TO:<a>" with the caller's parameters for the i-th recipient.
+std::string rcpt_line(const envelope& env, std::size_t i) {
+  std::string line = "RCPT TO:<" + env.to[i] + ">";
+  if (i < env.rcpt_params.size() && !env.rcpt_params[i].empty()) line += " " + env.rcpt_params[i];
+  return line;
+}
+
 // Every line end (CRLF, bare LF, bare CR) as CRLF, and a CRLF after the last line (RFC 5321
 // §2.3.8; BDAT sends the bytes as they are, RFC 3030 §3, so they must be canonical already).
 std::string to_crlf(std::string_view in) {
@@ -77,6 +88,9 @@ status session::check_envelope(transaction& t) const {
   const auto& env = t.env;
   if (unsafe_address(env.from) || std::any_of(env.to.begin(), env.to.end(), unsafe_address))
     return status{make_error_code(error::unsafe_argument), {}, "envelope"};
+  if (unsafe_params(env.mail_params) || std::any_of(env.rcpt_params.begin(), env.rcpt_params.end(), unsafe_params) ||
+      (!env.rcpt_params.empty() && env.rcpt_params.size() != env.to.size()))
+    return status{make_error_code(error::unsafe_argument), {}, "envelope"};
   if (env.to.empty()) return status{make_error_code(error::no_recipients), {}, "envelope"};
   bool utf8 = has_8bit(env.from);
   for (const auto& rcpt : env.to) utf8 = utf8 || has_8bit(rcpt);
@@ -89,6 +103,7 @@ status session::check_envelope(transaction& t) const {
   if (caps_.size) t.mail_line += fmt::format(" SIZE={}", t.message.size());  // RFC 1870 §6
   if (caps_.eight_bit_mime && has_8bit(t.message)) t.mail_line += " BODY=8BITMIME";  // RFC 6152 §3
   if (utf8) t.mail_line += " SMTPUTF8";  // RFC 6531 §3.4
+  if (!env.mail_params.empty()) t.mail_line += " " + env.mail_params;
   return status{};
 }
 
@@ -106,8 +121,9 @@ net::awaitable<status> session::send_envelope(transaction& t) {
   std::string mail = t.mail_line, where = "MAIL FROM";
   auto st = co_await command(std::move(mail), opt_.limits.mail, where);
   if (!st.ok()) co_return st;
-  for (const auto& rcpt : t.env.to) {
-    std::string line = "RCPT TO:<" + rcpt + ">", rwhere = "RCPT TO <" + rcpt + ">";
+  for (std::size_t i = 0; i < t.env.to.size(); ++i) {
+    const auto& rcpt = t.env.to[i];
+    std::string line = rcpt_line(t.env, i), rwhere = "RCPT TO <" + rcpt + ">";
     auto r = co_await command(std::move(line), opt_.limits.rcpt, rwhere);
     if (!r.ok() && !r.rejected()) co_return r;
     take_rcpt_reply(t, rcpt, std::move(r.reply));
@@ -128,8 +144,8 @@ net::awaitable<status> session::send_pipelined(transaction& t) {
                                            bdat ? "" : ", DATA"));
   std::string group = t.mail_line + "\r\n";
   ch_->trace(trace_kind::client, t.mail_line);
-  for (const auto& rcpt : t.env.to) {
-    const auto line = "RCPT TO:<" + rcpt + ">";
+  for (std::size_t i = 0; i < t.env.to.size(); ++i) {
+    const auto line = rcpt_line(t.env, i);
     ch_->trace(trace_kind::client, line);
     group += line + "\r\n";
   }

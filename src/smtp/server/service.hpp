@@ -12,6 +12,7 @@
 
 #include "net/asio.hpp"
 #include "net/runtime.hpp"
+#include "smtp/relay/relay.hpp"
 #include "smtp/server/settings.hpp"
 
 namespace l7::mail {
@@ -25,7 +26,9 @@ struct shared_state;
 class service {
  public:
   // `store` may be shared with other mail services; null: the service makes its own.
-  explicit service(settings s, std::shared_ptr<mail::store> store = nullptr);
+  // `lookup` answers the relay's DNS queries (l7 serve passes its DNS service); empty: the
+  // resolver of relay_resolver, else of /etc/resolv.conf.
+  explicit service(settings s, std::shared_ptr<mail::store> store = nullptr, relay::lookup_fn lookup = {});
   ~service();
 
   // Serves `acceptor` on worker `w`. `tls` is offered with STARTTLS on a plain listener, or

@@ -38,7 +38,10 @@ class session {
   enum class next { go_on, close };
   struct recipient {
     mailbox address;
-    std::string account;  // the local account, or empty (capture)
+    std::string account;  // the local account, or empty (capture, relayed)
+    bool relayed = false; // another domain's: into the outbound queue
+    std::uint8_t notify = 0;
+    std::string orcpt;
   };
 
   net::awaitable<next> command(std::string_view line);
@@ -63,6 +66,7 @@ class session {
   // Mail (session_mail.cpp).
   std::error_code route(const rcpt_to& r, recipient& out, int& code, std::string_view& enhanced,
                         std::string& text) const;
+  bool relay_allowed() const;
   // Reads a BDAT chunk's bytes (kept when `keep`); false when the connection failed.
   net::awaitable<bool> read_chunk(std::uint64_t size, bool keep);
   // Stores message_ for every recipient and queues the final reply.

@@ -10,10 +10,14 @@
 #include "smtp/codec/data_reader.hpp"
 #include "smtp/codec/error.hpp"
 #include "smtp/codec/reply.hpp"
+#include "smtp/relay/relay.hpp"
 #include "smtp/server/session.hpp"
 
 namespace l7::smtp::server {
 namespace {
+
+// RFC 5321 §6.3: "a limit of 100 Received: fields ... is conservative".
+constexpr std::size_t max_hops = 100;
 
 std::string rfc5322_date(std::time_t t) {  // RFC 5322 §3.3, in UTC
   std::tm tm{};
@@ -23,17 +27,18 @@ std::string rfc5322_date(std::time_t t) {  // RFC 5322 §3.3, in UTC
   return buf;
 }
 
-std::string queue_id() {  // 16 characters of base32, for Received: and the logs
-  std::array<std::byte, 10> raw;
-  random_fill(raw);
-  static constexpr char alphabet[] = "0123456789BCDFGHJKLMNPQRSTVWXYZ";
-  std::string id;
-  for (auto b : raw) {
-    auto v = std::to_integer<unsigned>(b);
-    id.push_back(alphabet[v % 31]);
-    id.push_back(alphabet[(v / 31) % 31]);
+// Received: fields in the header section (RFC 5321 §6.3 counts them to stop mail loops).
+std::size_t received_count(std::string_view m) {
+  std::size_t n = 0, pos = 0;
+  while (pos < m.size()) {
+    const auto eol = m.find('\n', pos);
+    const auto line = m.substr(pos, eol == std::string_view::npos ? m.npos : eol - pos);
+    if (line.empty() || line == "\r") break;  // end of the header section
+    if (line.size() >= 9 && iequals(line.substr(0, 9), "Received:")) ++n;
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
   }
-  return id.substr(0, 16);
+  return n;
 }
 
 // user+tag@domain -> user (RFC 5233 subaddressing, as Postfix's recipient_delimiter).
@@ -73,10 +78,21 @@ std::error_code session::route(const rcpt_to& r, recipient& out, int& code, std:
     out.account = "postmaster";
   } else if (std::find(cfg.domains.begin(), cfg.domains.end(), to_lower(r.to.domain)) != cfg.domains.end()) {
     out.account = account_of(r.to.local);
+  } else if (shared_.relay && relay_allowed()) {  // authenticated, or a trusted network
+    if (r.to.domain.empty()) {
+      code = 550;
+      enhanced = "5.1.3";
+      text = "A domain is needed for relaying";
+      return make_error_code(std::errc::invalid_argument);
+    }
+    out.relayed = true;
+    out.notify = r.notify;
+    out.orcpt = r.orcpt;
+    return {};
   } else {
-    code = user_.empty() ? 554 : 550;
+    code = user_.empty() || shared_.relay ? 554 : 550;
     enhanced = "5.7.1";
-    text = user_.empty() ? "Relay access denied" : "Relaying to other domains is not available on this server yet";
+    text = user_.empty() || shared_.relay ? "Relay access denied" : "Relaying is turned off on this server (smtp.relay)";
     return make_error_code(std::errc::permission_denied);
   }
   if (!shared_.accounts.exists(out.account)) {
@@ -86,6 +102,14 @@ std::error_code session::route(const rcpt_to& r, recipient& out, int& code, std:
     return make_error_code(std::errc::no_such_file_or_directory);
   }
   return {};
+}
+
+bool session::relay_allowed() const {
+  if (!user_.empty()) return true;
+  const auto& nets = shared_.config.relay_networks;
+  if (nets.empty()) return false;
+  const auto a = ip_address::parse(remote_);
+  return a && std::any_of(nets.begin(), nets.end(), [&](const ip_prefix& p) { return p.contains(a->unmapped()); });
 }
 
 void session::on_rcpt(std::string_view arg) {
@@ -238,7 +262,14 @@ std::string session::capture_meta() const {
 }
 
 net::awaitable<void> session::finish_message() {
-  const auto id = queue_id();
+  const auto id = relay::new_queue_id();
+  if (received_count(message_) >= max_hops) {
+    shared_.rejected->inc();
+    message_.clear();
+    reset_transaction();
+    reply(554, "5.4.6", "Too many hops: a mail loop?");
+    co_return;
+  }
   std::string full = received_header(id);
   full += message_;
   message_.clear();
@@ -251,18 +282,38 @@ net::awaitable<void> session::finish_message() {
       accounts.push_back(r.account);
   const bool capture = shared_.config.capture;
   if (capture) info.meta = capture_meta();
+  // Recipients of other domains: one queue entry (relay/queue.hpp), durable before the 250.
+  std::optional<relay::queue_entry> outbound;
+  for (const auto& r : rcpts_) {
+    if (!r.relayed) continue;
+    if (!outbound) {
+      outbound.emplace();
+      outbound->id = id;
+      outbound->from = from_.from.text();
+      outbound->ret = from_.ret == dsn_ret::full ? "FULL" : from_.ret == dsn_ret::headers ? "HDRS" : "";
+      outbound->envid = from_.envid;
+      outbound->smtputf8 = from_.smtputf8;
+    }
+    relay::queued_recipient q;
+    q.address = r.address.text();
+    q.notify = r.notify;
+    q.orcpt = r.orcpt;
+    outbound->recipients.push_back(std::move(q));
+  }
+  relay::relay* rl = shared_.relay.get();
   transcript_.clear();  // the next message's transcript starts after this one
   // fsync: off the event loop. Every copy must be durable before the 250 (nothing acknowledged
   // is lost); if one fails, the client is told to try again later (4xx) — duplicates for the
   // recipients already served are what SMTP prefers to a loss (RFC 5321 §6.1).
   auto& st = *shared_.store;
-  auto work = [&st, &full, &info, &accounts, capture]() -> net::awaitable<std::error_code> {
+  auto work = [&st, &full, &info, &accounts, capture, &outbound, rl]() -> net::awaitable<std::error_code> {
     std::error_code ec;
     if (capture) ec = st.deliver_capture(full, info);
     for (const auto& a : accounts) {
       if (ec) break;
       ec = st.deliver(a, "INBOX", full, info);
     }
+    if (!ec && outbound && rl) ec = rl->enqueue(std::move(*outbound), full);
     co_return ec;
   };
   const auto ec = co_await asio::co_spawn(shared_.blocking.get_executor(), work, asio::use_awaitable);
@@ -278,7 +329,7 @@ net::awaitable<void> session::finish_message() {
   }
   shared_.accepted->inc();
   shared_.log->info("{}: message {} from <{}> to {} recipient{} ({} bytes){}", remote_, id, from, count,
-                    count == 1 ? "" : "s", full.size(), capture ? " captured" : " delivered");
+                    count == 1 ? "" : "s", full.size(), capture ? " captured" : outbound ? " queued" : " delivered");
   reply(250, "2.0.0", "Ok: queued as " + id);
 }
 

@@ -43,6 +43,40 @@ settings load_settings(const app::config& cfg, bool trace) {
   s.allow_insecure_auth = cfg.get_bool("smtp", "allow_insecure_auth", s.allow_insecure_auth);
   s.auth_accept_any = cfg.get_bool("smtp", "auth_accept_any", s.auth_accept_any);
   s.trace = trace;
+
+  s.relay_enabled = cfg.get_bool("smtp", "relay", s.relay_enabled);
+  for (const auto& n : cfg.get_string_list("smtp", "relay_networks", {})) {
+    auto p = ip_prefix::parse(n);
+    if (!p) throw app::config_error("smtp.relay_networks: '" + n + "' is not an address or prefix");
+    s.relay_networks.push_back(*p);
+  }
+  s.relay_resolver = cfg.get_string("smtp", "relay_resolver", "");
+  auto& r = s.relay;
+  r.queue_dir = cfg.data_path("queue/smtp");
+  r.hostname = s.hostname;
+  r.smarthost = cfg.get_string("smtp", "relay_host", "");
+  r.smarthost_user = cfg.get_string("smtp", "relay_user", "");
+  r.smarthost_password = cfg.get_string("smtp", "relay_password", "");
+  r.port = static_cast<std::uint16_t>(cfg.get_int("smtp", "relay_port", r.port, 1, 65535));
+  const auto tls = cfg.get_string("smtp", "relay_tls", "may");
+  if (tls == "none") r.tls = relay::tls_policy::none;
+  else if (tls == "may") r.tls = relay::tls_policy::may;
+  else if (tls == "encrypt") r.tls = relay::tls_policy::encrypt;
+  else if (tls == "verify") r.tls = relay::tls_policy::verify;
+  else throw app::config_error("smtp.relay_tls: expected none, may, encrypt or verify");
+  auto seconds = [&cfg](std::string_view key, std::chrono::seconds def, bool zero_ok) {
+    const auto d = std::chrono::duration_cast<std::chrono::seconds>(
+        cfg.get_duration("smtp", key, std::chrono::duration_cast<std::chrono::milliseconds>(def)));
+    if (d.count() < (zero_ok ? 0 : 1)) throw app::config_error("smtp." + std::string(key) + ": at least 1s");
+    return d;
+  };
+  r.retry_first = seconds("relay_retry_first", r.retry_first, false);
+  r.retry_max = seconds("relay_retry_max", r.retry_max, false);
+  r.max_queue_time = seconds("relay_max_queue_time", r.max_queue_time, false);
+  r.delay_warning = seconds("relay_delay_warning", r.delay_warning, true);
+  r.max_deliveries = static_cast<unsigned>(cfg.get_int("smtp", "relay_max_deliveries", r.max_deliveries, 1, 10'000));
+  r.connect_timeout = cfg.get_duration("smtp", "relay_connect_timeout", r.connect_timeout);
+  r.trace = trace;
   return s;
 }
 

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_prefix.hpp"
+#include "smtp/relay/relay_settings.hpp"
+
 namespace l7::app {
 class config;
 }
@@ -37,6 +40,11 @@ struct settings {
   bool allow_insecure_auth = false;   // AUTH without TLS (always allowed from loopback)
   bool auth_accept_any = false;       // capture: AUTH succeeds with any credentials
   bool trace = false;
+  // Relaying to other domains (capture = false): for authenticated users and relay_networks.
+  bool relay_enabled = true;
+  std::vector<ip_prefix> relay_networks;  // clients that may relay without AUTH (none)
+  std::string relay_resolver;             // "" = our DNS service, else /etc/resolv.conf's
+  relay::settings relay;
 };
 
 // Reads [mail] and [smtp]; throws app::config_error for bad values.

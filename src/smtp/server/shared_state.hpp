@@ -19,6 +19,9 @@ class logger;
 namespace l7::mail {
 class store;
 }
+namespace l7::smtp::relay {
+class relay;
+}
 
 namespace l7::smtp::server {
 
