@@ -33,6 +33,7 @@ struct shared_state {
   app::account_store accounts;
   app::scram_accounts scram;  // SCRAM-SHA-256 keys (session_auth.cpp)
   std::shared_ptr<mail::store> store;
+  std::shared_ptr<relay::relay> relay;  // null in capture mode or with relay = false
   app::address_limits per_address;
   // Password checks and deliveries. fsync waits on the disk, not the CPU: several at once let
   // the file system commit them together.
