@@ -112,7 +112,8 @@ class session {
   // UID STORE set +FLAGS.SILENT (\Deleted), then UID EXPUNGE set with UIDPLUS, else EXPUNGE
   // (which also removes other messages already flagged \Deleted: RFC 9051 §6.4.3).
   net::awaitable<status> delete_messages(std::string set);
-  // IDLE until the mailbox changes, stop_idle() or `timeouts.idle` (then DONE ends it).
+  // IDLE until the mailbox changes, stop_idle() or `timeouts.idle` (then DONE ends it; the
+  // result shows no change and no stop, and the caller idles again).
   net::awaitable<std::pair<status, idle_result>> idle();
   // Ends a running idle() (sends DONE); safe to call at any time from the session's executor.
   void stop_idle();
@@ -131,6 +132,7 @@ class session {
                              std::string shown = {});
   net::awaitable<std::error_code> write(std::string bytes, std::chrono::milliseconds timeout);
   net::awaitable<std::pair<std::error_code, client_response>> read(std::chrono::milliseconds timeout);
+  void send_done();  // ends the running IDLE once
   void untagged(const imap::response& r);
   void trace_response() const;
   void trace(trace_kind kind, std::string_view line) const;

@@ -86,9 +86,9 @@ net::awaitable<std::pair<status, idle_result>> session::idle() {
       done_sent_ = false;
       renew.expires_after(opt_.limits.idle);
       renew.async_wait([this](std::error_code e) {
-        if (!e) stop_idle();
+        if (!e) send_done();  // renewal: the caller sees no change and idles again
       });
-      if (idle_.stopped) stop_idle();  // asked before the "+" came
+      if (idle_.stopped) send_done();  // asked before the "+" came
     } else if (c.r.tag == tag) {
       idling_ = false;
       renew.cancel();
@@ -97,17 +97,17 @@ net::awaitable<std::pair<status, idle_result>> session::idle() {
       else if (st.reply.status != imap::status_kind::ok) st.ec = make_error_code(error::rejected);
       co_return std::pair{st, idle_};
     }
-    if (started && (idle_.exists_grew || idle_.expunged)) stop_idle();
+    if (started && (idle_.exists_grew || idle_.expunged)) send_done();
   }
 }
 
 void session::stop_idle() {
-  if (!idling_) {
-    idle_.stopped = true;  // idle() sends DONE once the server's "+" is there
-    return;
-  }
-  if (done_sent_) return;
-  if (!idle_.exists_grew && !idle_.expunged) idle_.stopped = true;
+  idle_.stopped = true;  // before the server's "+", idle() sends DONE when it comes
+  send_done();
+}
+
+void session::send_done() {
+  if (!idling_ || done_sent_) return;
   done_sent_ = true;
   trace(trace_kind::client, "DONE");
   // The read in idle() stays pending; an SSL stream allows one write beside it. The answer
