@@ -277,7 +277,8 @@ void add_mail_command(CLI::App& app) {
   cmd->add_option("--cacert", a->cacert, "TLS: trust the CA certificates in this PEM file");
   cmd->add_option("--auth-user", a->auth_user, "AUTH user name (RFC 4954)");
   cmd->add_option("--auth-password", a->auth_password, "AUTH password");
-  cmd->add_option("--auth", a->auth_mech, "AUTH mechanism: PLAIN or LOGIN (default: PLAIN if offered, else LOGIN)");
+  cmd->add_option("--auth,--auth-mech", a->auth_mech,
+                  "AUTH mechanism: SCRAM-SHA-256, PLAIN or LOGIN (default: the first of these the server offers)");
   cmd->add_flag("--bdat", a->bdat, "BDAT (RFC 3030 CHUNKING) instead of DATA when the server offers it");
   cmd->add_flag("--no-pipelining", a->no_pipelining, "Wait for each reply even when PIPELINING is offered");
   cmd->add_option("--timeout", a->timeout, "One time limit for every step (default: RFC 5321 §4.5.3.2's, 2-10 min)");

@@ -1,5 +1,6 @@
 // SMTP client session (RFC 5321) with the extensions a submission client needs: STARTTLS
-// (RFC 3207) or implicit TLS (RFC 8314 §3.3), AUTH PLAIN and LOGIN (RFC 4954, RFC 4616),
+// (RFC 3207) or implicit TLS (RFC 8314 §3.3), AUTH SCRAM-SHA-256, PLAIN and LOGIN (RFC 4954,
+// RFC 5802, RFC 7677, RFC 4616),
 // SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), PIPELINING (RFC 2920) and
 // CHUNKING/BDAT (RFC 3030).
 //
@@ -54,7 +55,7 @@ struct options {
   std::optional<std::string> ca_file;  // TLS: trust only this PEM bundle
   std::string helo_name = "localhost"; // the EHLO/HELO domain (§4.1.1.1)
   std::string auth_user, auth_password;  // AUTH when auth_user is set
-  std::string auth_mechanism;          // "PLAIN" or "LOGIN"; empty picks PLAIN, then LOGIN
+  std::string auth_mechanism;          // SCRAM-SHA-256, PLAIN or LOGIN; empty picks them in that order
   bool pipelining = true;              // pipeline MAIL/RCPT/DATA when offered (RFC 2920)
   bool bdat = false;                   // BDAT instead of DATA when CHUNKING is offered
   std::size_t chunk_size = 64 * 1024;  // BDAT chunk size
@@ -135,6 +136,7 @@ class session {
   net::awaitable<status> authenticate();
   net::awaitable<status> auth_plain();
   net::awaitable<status> auth_login();
+  net::awaitable<status> auth_scram();
   bool use_bdat() const;
   status check_envelope(transaction& t) const;
   void take_rcpt_reply(transaction& t, const std::string& rcpt, numeric_reply reply);
