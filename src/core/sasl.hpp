@@ -1,7 +1,7 @@
 // SASL mechanisms the mail servers (SMTP, POP3, IMAP) share on the server side: PLAIN (RFC 4616)
 // and LOGIN (draft-murchison-sasl-login, what Outlook-era clients use). Responses arrive
 // base64-encoded (RFC 4954 §4, RFC 5034 §4, RFC 9051 §6.2.2); "*" cancels.
-// SCRAM-SHA-256 needs stored SCRAM keys, which the account database does not keep yet.
+// SCRAM-SHA-256 is core/scram.hpp.
 #pragma once
 
 #include <optional>
