@@ -118,7 +118,7 @@ class MaildropTest(Pop3Case):
         caps = p.capa()
         for c in ("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "USER", "STLS", "SASL"):
             self.assertIn(c, caps)
-        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN"])
+        self.assertEqual(caps["SASL"], ["SCRAM-SHA-256", "PLAIN", "LOGIN"])
         import base64
         r = p._shortcmd("AUTH PLAIN " + base64.b64encode(b"\0alice\0" + PASSWORD.encode()).decode())
         self.assertTrue(r.startswith(b"+OK"), r)
