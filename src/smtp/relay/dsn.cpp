@@ -34,20 +34,29 @@ std::string one_line(std::string_view s) {
 bool wants_dsn(const queued_recipient& r, dsn_action action) {
   if (r.notify == 0) return action == dsn_action::failed;
   if (r.notify & notify_never) return false;
-  return (r.notify & (action == dsn_action::failed ? notify_failure : notify_delay)) != 0;
+  switch (action) {
+    case dsn_action::failed: return (r.notify & notify_failure) != 0;
+    case dsn_action::delayed: return (r.notify & notify_delay) != 0;
+    case dsn_action::relayed: return (r.notify & notify_success) != 0;
+  }
+  return false;
 }
 
 std::string build_dsn(const dsn_request& r) {
   const auto& e = *r.entry;
   const bool global = e.smtputf8;
   const bool failed = r.action == dsn_action::failed;
+  const bool relayed = r.action == dsn_action::relayed;
   const bool headers_only = e.ret == "HDRS" || r.original.size() > r.full_limit;
   const std::string b = r.boundary;
   std::string m;
   m += "From: Mail Delivery System <MAILER-DAEMON@" + r.reporting_mta + ">\r\n";
   m += "To: <" + e.from + ">\r\n";
   m += std::string("Subject: ") +
-       (failed ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)") + "\r\n";
+       (failed    ? "Undelivered Mail Returned to Sender"
+        : relayed ? "Successful Mail Delivery Report"
+                  : "Delayed Mail (still being retried)") +
+       "\r\n";
   m += "Date: " + mail::format_date_time(r.now) + "\r\n";
   m += "Message-ID: <" + e.id + "." + std::to_string(r.now) + "@" + r.reporting_mta + ">\r\n";
   m += "Auto-Submitted: auto-replied\r\n";  // RFC 3834 §5
@@ -62,6 +71,9 @@ std::string build_dsn(const dsn_request& r) {
   m += "This is the mail system at " + r.reporting_mta + ".\r\n\r\n";
   if (failed) {
     m += "Your message could not be delivered to one or more recipients. It is attached below.\r\n";
+  } else if (relayed) {
+    m += "Your message was relayed to the following recipients' mail systems, which do not send\r\n"
+         "delivery notifications: this is the last one you will get about it.\r\n";
   } else {
     m += "Your message has not been delivered yet to one or more recipients. The mail system\r\n"
          "will keep trying; you do not need to send it again.\r\n";
@@ -92,8 +104,8 @@ std::string build_dsn(const dsn_request& r) {
            "\r\n";
     }
     m += "Final-Recipient: " + typed_address(rc->address) + "\r\n";
-    m += std::string("Action: ") + (failed ? "failed" : "delayed") + "\r\n";
-    std::string status = rc->status.empty() ? (failed ? "5.0.0" : "4.0.0") : rc->status;
+    m += std::string("Action: ") + (failed ? "failed" : relayed ? "relayed" : "delayed") + "\r\n";
+    std::string status = rc->status.empty() ? (failed ? "5.0.0" : relayed ? "2.0.0" : "4.0.0") : rc->status;
     m += "Status: " + status + "\r\n";
     if (!rc->remote.empty()) {
       auto host = rc->remote.substr(0, rc->remote.find('['));

@@ -14,7 +14,7 @@
 
 namespace l7::smtp::relay {
 
-enum class dsn_action { failed, delayed };
+enum class dsn_action { failed, delayed, relayed };
 
 struct dsn_request {
   std::string reporting_mta;  // our host name (Reporting-MTA: dns; ...)
@@ -32,7 +32,8 @@ struct dsn_request {
 std::string build_dsn(const dsn_request& r);
 
 // Whether a recipient's NOTIFY asks for a DSN on this action (RFC 3461 §4.1: without NOTIFY,
-// failures are reported and delays may be).
+// failures are reported and delays may be). `relayed` is the success notice owed when the
+// message went to a server without DSN (§5.2.2), asked for by NOTIFY=SUCCESS.
 bool wants_dsn(const queued_recipient& r, dsn_action action);
 
 }  // namespace l7::smtp::relay

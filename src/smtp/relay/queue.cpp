@@ -100,7 +100,7 @@ std::string to_json(const queue_entry& e) {
   for (const auto& r : e.recipients) {
     rs.push_back({{"address", r.address}, {"notify", r.notify}, {"orcpt", r.orcpt},
                   {"state", state_name(r.state)}, {"reported", r.reported}, {"status", r.status},
-                  {"diagnostic", r.diagnostic}, {"remote", r.remote}});
+                  {"diagnostic", r.diagnostic}, {"remote", r.remote}, {"passed_on", r.passed_on}});
   }
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -131,6 +131,7 @@ bool from_json(std::string_view text, queue_entry& e) {
       q.status = r.value("status", std::string{});
       q.diagnostic = r.value("diagnostic", std::string{});
       q.remote = r.value("remote", std::string{});
+      q.passed_on = r.value("passed_on", false);
       if (q.address.empty()) return false;
       out.recipients.push_back(std::move(q));
     }

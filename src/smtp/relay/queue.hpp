@@ -36,6 +36,7 @@ struct queued_recipient {
   std::string status;        // enhanced status of the last attempt ("4.4.1", "5.1.1")
   std::string diagnostic;    // the last reply or error, one line
   std::string remote;        // the host that gave it ("mx.example.com[192.0.2.1]")
+  bool passed_on = false;    // delivered to a server that took its NOTIFY (DSN) itself
   friend bool operator==(const queued_recipient&, const queued_recipient&) = default;
 };
 

@@ -291,6 +291,11 @@ void relay::report(queue_entry& e, const std::string& message, bool delayed) {
   for (const auto& r : e.recipients)
     if (r.state == rcpt_state::failed && !r.reported && wants_dsn(r, dsn_action::failed)) failed.push_back(&r);
   dsn_for(std::move(failed), dsn_action::failed);
+  std::vector<const queued_recipient*> relayed;  // RFC 3461 §5.2.2
+  for (const auto& r : e.recipients)
+    if (r.state == rcpt_state::delivered && !r.reported && !r.passed_on && wants_dsn(r, dsn_action::relayed))
+      relayed.push_back(&r);
+  dsn_for(std::move(relayed), dsn_action::relayed);
   for (auto& r : e.recipients)
     if (r.state != rcpt_state::pending) r.reported = true;
   if (delayed) {
@@ -553,7 +558,10 @@ net::awaitable<relay::tried> relay::try_address(queue_entry& e, const std::strin
       settle(r, rcpt_state::failed, "5.1.3", "address unusable in SMTP: " + res.st.message());
     else if (!rr) settle(r, rcpt_state::pending, "4.4.2", where + ": " + res.st.message());
     else if (!rr->accepted()) by_reply(r, rr->reply);
-    else if (res.st.ok()) by_reply(r, res.final_reply);
+    else if (res.st.ok()) {
+      by_reply(r, res.final_reply);
+      r.passed_on = caps.dsn;
+    }
     else if (res.st.rejected()) by_reply(r, res.st.reply);
     else settle(r, rcpt_state::pending, "4.4.2", where + ": " + res.st.message());
   }

@@ -224,6 +224,15 @@ class RelayToAiosmtpd(unittest.TestCase):
         self.assertEqual(original.get_content_type(), "message/rfc822")
         self.assertIn(b"Subject: relay two", raw)
 
+    def test_notify_success_to_a_server_without_dsn_gets_a_relayed_notice(self):
+        submit(self.server.ports["submission"], ["henry@remote.test"], "relay five",
+               rcpt_options=["NOTIFY=SUCCESS"])
+        self.handler.wait_for(lambda m: "henry@remote.test" in m["rcpts"])
+        msg, _ = wait_inbox(self.inbox, lambda m, r: b"henry@remote.test" in r and b"Action: relayed" in r)
+        _, per_rcpt, _ = dsn_fields(msg)
+        self.assertEqual([(f["Final-Recipient"], f["Action"], f["Status"]) for f in per_rcpt],
+                         [("rfc822; henry@remote.test", "relayed", "2.0.0")])
+
     def test_null_mx_and_unknown_domain_bounce_at_once(self):
         submit(self.server.ports["submission"], ["x@nomail.test", "y@nohost.remote.test"], "relay three")
         msg, raw = wait_inbox(self.inbox, lambda m, r: b"relay three" in r and m.get_content_type() == "multipart/report"

@@ -13,6 +13,7 @@ TEST(SmtpClientCapabilities, ParsesKeywordsOfAnEhloReply) {
                                      "SMTPUTF8", "CHUNKING", "BINARYMIME", "DSN", "STARTTLS",
                                      "ENHANCEDSTATUSCODES", "AUTH PLAIN login", "X-UNKNOWN 1"}));
   EXPECT_TRUE(caps.esmtp);
+  EXPECT_EQ(caps.domain, "mx.example.org");
   ASSERT_TRUE(caps.size.has_value());
   EXPECT_EQ(*caps.size, 10240000u);
   EXPECT_TRUE(caps.pipelining);

@@ -132,6 +132,7 @@ queue_entry sample_entry() {
   r.status = "5.1.1";
   r.diagnostic = "550 5.1.1 <bob@remote.test>: User unknown";
   r.remote = "mx.remote.test[192.0.2.1]:25";
+  r.passed_on = true;
   e.recipients.push_back(r);
   queued_recipient r2;
   r2.address = "carol@other.test";
@@ -309,9 +310,30 @@ TEST(RelayDsn, DelayedReportAndNotifyRules) {
   EXPECT_FALSE(wants_dsn(q, dsn_action::failed));
   q.notify = notify_success;
   EXPECT_FALSE(wants_dsn(q, dsn_action::failed));
+  EXPECT_TRUE(wants_dsn(q, dsn_action::relayed));
   q.notify = notify_failure | notify_delay;
   EXPECT_TRUE(wants_dsn(q, dsn_action::failed));
   EXPECT_TRUE(wants_dsn(q, dsn_action::delayed));
+  EXPECT_FALSE(wants_dsn(q, dsn_action::relayed));
+}
+
+TEST(RelayDsn, RelayedNoticeForNotifySuccess) {
+  auto e = sample_entry();
+  e.recipients[1].state = rcpt_state::delivered;
+  e.recipients[1].status = "2.0.0";
+  e.recipients[1].diagnostic = "250 2.0.0 Ok: queued as X";
+  e.recipients[1].remote = "mx.other.test[192.0.2.9]:25";
+  dsn_request r;
+  r.reporting_mta = "h";
+  r.entry = &e;
+  r.recipients = {&e.recipients[1]};
+  r.action = dsn_action::relayed;
+  r.original = original;
+  r.boundary = "b";
+  const auto text = build_dsn(r);
+  EXPECT_NE(text.find("Subject: Successful Mail Delivery Report\r\n"), std::string::npos);
+  EXPECT_NE(text.find("Action: relayed\r\nStatus: 2.0.0\r\n"), std::string::npos);
+  EXPECT_NE(text.find("Remote-MTA: dns; mx.other.test\r\n"), std::string::npos);
 }
 
 }  // namespace
