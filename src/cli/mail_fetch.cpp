@@ -2,7 +2,9 @@
 // summary line per message, `get` writes messages as stored, `delete` removes them, `--idle`
 // (IMAP) prints a summary line for each message that arrives.
 // Exit codes (as `l7 mail send`): 0 ok, 1 the server refused something (a login, a mailbox, a
-// message id), 2 connection, TLS, timeout, local file or usage error.
+// message id), 2 connection, TLS, timeout, local file or usage error, and a server that fails
+// SCRAM's proof (wrong or missing "v="): like a certificate that does not verify, it says the
+// peer may not be the server it claims to be, not that it refused us.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -389,9 +391,10 @@ pc::options pop3_options(const fetch_args& a) {
   if (!a.cacert.empty()) o.ca_file = a.cacert;
   o.user = a.user;
   o.password = password_of(a);
-  if (iequals(a.auth, "PLAIN")) o.auth = pc::auth_mode::plain;
+  if (iequals(a.auth, "SCRAM-SHA-256")) o.auth = pc::auth_mode::scram;
+  else if (iequals(a.auth, "PLAIN")) o.auth = pc::auth_mode::plain;
   else if (iequals(a.auth, "USER")) o.auth = pc::auth_mode::user;
-  else if (!a.auth.empty()) throw usage_error{"--auth for POP3: PLAIN or USER"};
+  else if (!a.auth.empty()) throw usage_error{"--auth for POP3: SCRAM-SHA-256, PLAIN or USER"};
   if (auto t = timeout_of(a)) o.limits = pc::timeouts::all(*t);
   o.trace = tracer<pc::trace_kind>(a.verbose);
   return o;
@@ -407,9 +410,10 @@ ic::options imap_options(const fetch_args& a) {
   if (!a.cacert.empty()) o.ca_file = a.cacert;
   o.user = a.user;
   o.password = password_of(a);
-  if (iequals(a.auth, "PLAIN")) o.auth = ic::auth_mode::plain;
+  if (iequals(a.auth, "SCRAM-SHA-256")) o.auth = ic::auth_mode::scram;
+  else if (iequals(a.auth, "PLAIN")) o.auth = ic::auth_mode::plain;
   else if (iequals(a.auth, "LOGIN")) o.auth = ic::auth_mode::login;
-  else if (!a.auth.empty()) throw usage_error{"--auth for IMAP: PLAIN or LOGIN"};
+  else if (!a.auth.empty()) throw usage_error{"--auth for IMAP: SCRAM-SHA-256, PLAIN or LOGIN"};
   if (auto t = timeout_of(a)) o.limits = ic::timeouts::all(*t);
   o.trace = tracer<ic::trace_kind>(a.verbose);
   return o;
@@ -442,7 +446,8 @@ void add_mail_fetch_command(CLI::App& mail) {
               "  list | get ID... [-o DIR] | delete ID... | --idle [--count N]\n"
               "list prints ID<TAB>SIZE<TAB>DATE<TAB>FROM<TAB>SUBJECT: ID is the UID (IMAP) or the\n"
               "message number (POP3). Exit codes: 0 ok, 1 refused by the server (login, folder,\n"
-              "unknown id), 2 connection, TLS, timeout or usage error.");
+              "unknown id), 2 connection, TLS, timeout or usage error, or a server that fails\n"
+              "SCRAM-SHA-256's proof (it does not know the password: possibly an impostor).");
   cmd->add_flag("--pop3", a->pop3, "POP3 (RFC 1939): default port 2110, 2995 with --tls");
   cmd->add_flag("--imap", a->imap, "IMAP (RFC 9051/3501), the default: port 2143, 2993 with --tls");
   cmd->add_option("-s,--server", a->server, "HOST[:PORT] or [IPv6]:PORT (default 127.0.0.1)");
@@ -452,7 +457,9 @@ void add_mail_fetch_command(CLI::App& mail) {
   cmd->add_option("--cacert", a->cacert, "TLS: trust the CA certificates in this PEM file");
   cmd->add_option("-u,--user", a->user, "User name");
   cmd->add_option("-p,--password", a->password, "Password (or the environment variable L7_MAIL_PASSWORD)");
-  cmd->add_option("--auth", a->auth, "IMAP: PLAIN or LOGIN; POP3: PLAIN or USER (default: PLAIN when offered)");
+  cmd->add_option("--auth", a->auth,
+                  "IMAP: SCRAM-SHA-256, PLAIN or LOGIN; POP3: SCRAM-SHA-256, PLAIN or USER (default: the first "
+                  "of SCRAM-SHA-256, PLAIN offered)");
   cmd->add_option("--folder", a->folder, "IMAP mailbox (default INBOX)");
   cmd->add_option("-o,--output-dir", a->out_dir, "get: write each message to DIR/ID.eml instead of stdout");
   cmd->add_flag("--idle", a->idle, "IMAP: wait for new messages (IDLE) and print a line for each");

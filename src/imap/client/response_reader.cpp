@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/base64.hpp"
 #include "core/text.hpp"
 
 namespace l7::imap::client {
@@ -127,6 +128,19 @@ std::optional<std::uint32_t> code_number(std::string_view code, std::string_view
   const auto n = parse_uint(rest);
   if (!n || *n > 0xffffffffu || rest.size() > 10) return std::nullopt;
   return static_cast<std::uint32_t>(*n);
+}
+
+std::optional<std::string> sasl_challenge(const imap::response& continuation) {
+  if (continuation.type != imap::response::kind::continuation || !continuation.code.empty()) return std::nullopt;
+  return base64_decode(trim_ows(continuation.text));
+}
+
+std::optional<std::string> sasl_success_data(const imap::response& ok) {
+  if (ok.type != imap::response::kind::status || ok.status != imap::status_kind::ok) return std::nullopt;
+  const auto text = trim_ows(ok.text);
+  const auto word = text.substr(0, text.find(' '));
+  if (word.empty()) return std::nullopt;
+  return base64_decode(word);
 }
 
 std::string sequence_set_text(std::vector<std::uint32_t> uids) {

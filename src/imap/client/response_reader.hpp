@@ -75,6 +75,13 @@ std::optional<std::vector<std::uint32_t>> search_of(const imap::response& r);
 // The number after a response code's name ("UIDVALIDITY 3857529045", "UIDNEXT 4392").
 std::optional<std::uint32_t> code_number(std::string_view code, std::string_view name);
 
+// SASL data from the server (RFC 9051 §6.2.2, RFC 4959): the base64 of a continuation request
+// ("+" alone or "+ " with nothing is an empty challenge), or data with success in a tagged OK:
+// the first word of its text, when that is base64. nullopt when there is none or it is not
+// base64 (RFC 4648, strict). The caller judges what the decoded bytes mean.
+std::optional<std::string> sasl_challenge(const imap::response& continuation);
+std::optional<std::string> sasl_success_data(const imap::response& ok);
+
 // "1:3,5,9" for UIDs (sorted, runs joined); empty for none.
 std::string sequence_set_text(std::vector<std::uint32_t> uids);
 

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "core/base64.hpp"
 #include "core/text.hpp"
 #include "imap/client/error.hpp"
 #include "imap/codec/encode.hpp"
@@ -269,47 +268,6 @@ net::awaitable<status> session::start_tls() {
   auto hs = co_await handshake();
   if (!hs.ok()) co_return hs;
   caps_ = {};
-  co_return co_await capability();
-}
-
-// AUTHENTICATE PLAIN (RFC 9051 §6.2.2) when offered, with the initial response in the command
-// under SASL-IR (RFC 4959); else LOGIN (§6.2.3), which LOGINDISABLED forbids.
-net::awaitable<status> session::login() {
-  const bool plain = opt_.auth == auth_mode::plain || (opt_.auth == auth_mode::automatic && caps_.auth("PLAIN"));
-  status st;
-  if (plain) {
-    std::string creds;
-    creds += '\0';
-    creds += opt_.user;
-    creds += '\0';
-    creds += opt_.password;
-    const auto encoded = base64_encode(creds);
-    std::vector<std::string> parts;
-    if (caps_.has("SASL-IR")) {
-      parts = {"AUTHENTICATE PLAIN " + encoded};
-    } else {
-      // The response goes after the server's "+" (an empty challenge), as its own line.
-      parts = {"AUTHENTICATE PLAIN\r\n", encoded};
-    }
-    st = co_await run(std::move(parts), "AUTHENTICATE PLAIN", opt_.limits.command, "AUTHENTICATE PLAIN ****");
-  } else {
-    if (caps_.has("LOGINDISABLED"))
-      co_return status{make_error_code(error::login_disabled), {}, tls() ? "LOGIN" : "LOGIN (use --starttls or --tls)"};
-    std::vector<std::string> parts{"LOGIN "};
-    add_astring(parts, opt_.user);
-    parts.back() += ' ';
-    add_astring(parts, opt_.password);
-    std::string user_shown;
-    imap::append_astring(user_shown, opt_.user);
-    if (user_shown.starts_with('{')) user_shown = "{...}";
-    st = co_await run(std::move(parts), "LOGIN", opt_.limits.command, "LOGIN " + user_shown + " ****");
-  }
-  if (!st.ok()) co_return st;
-  // The capabilities may change after login (RFC 9051 §6.2.3): from the OK's code, or ask.
-  if (auto caps = capabilities_of(st.reply)) {
-    caps_ = std::move(*caps);
-    co_return st;
-  }
   co_return co_await capability();
 }
 

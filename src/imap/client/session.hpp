@@ -1,6 +1,6 @@
 // IMAP client session (RFC 9051, RFC 3501): STARTTLS or implicit TLS (RFC 8314), CAPABILITY,
-// AUTHENTICATE PLAIN (RFC 4616, with SASL-IR RFC 4959 when offered) or LOGIN (never when
-// LOGINDISABLED), SELECT/EXAMINE, UID SEARCH, UID FETCH, UID STORE, UID EXPUNGE (RFC 4315
+// AUTHENTICATE SCRAM-SHA-256 (RFC 5802, RFC 7677: the server must prove it knows the keys) or
+// PLAIN (RFC 4616), with SASL-IR (RFC 4959) when offered, or LOGIN (never when LOGINDISABLED), SELECT/EXAMINE, UID SEARCH, UID FETCH, UID STORE, UID EXPUNGE (RFC 4315
 // UIDPLUS) or EXPUNGE, IDLE (RFC 2177), LOGOUT.
 //
 // One connection, one command at a time. Use from one executor; a session never moves (its
@@ -39,9 +39,10 @@ enum class tls_mode {
 };
 
 enum class auth_mode {
-  automatic,  // AUTHENTICATE PLAIN when AUTH=PLAIN is offered, else LOGIN
+  automatic,  // the first of AUTH=SCRAM-SHA-256, AUTH=PLAIN the server offers, else LOGIN
   login,      // LOGIN (RFC 9051 §6.2.3)
   plain,      // AUTHENTICATE PLAIN
+  scram,      // AUTHENTICATE SCRAM-SHA-256
 };
 
 struct timeouts {
@@ -125,6 +126,12 @@ class session {
   net::awaitable<status> handshake();
   net::awaitable<status> start_tls();
   net::awaitable<status> login();
+  net::awaitable<status> authenticate_plain();
+  net::awaitable<status> authenticate_scram();
+  // One SASL step of the AUTHENTICATE tagged `tag`: sends `line` (traced as `shown`), then
+  // returns the next continuation request or the command's tagged response.
+  net::awaitable<std::pair<std::error_code, imap::response>> sasl_step(const std::string& tag, std::string line,
+                                                                      std::string_view shown);
   net::awaitable<status> capability();
   // Runs one command: `parts` are sent in turn, each but the last ending in a synchronizing
   // literal's "{n}\r\n" and followed after the server's "+"; `shown` is what -v prints.

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 
+#include "core/base64.hpp"
 #include "core/text.hpp"
 #include "pop3/client/error.hpp"
 
 namespace l7::pop3::client {
 
-void response_parser::expect(bool multiline) {
+void response_parser::expect(bool multiline, bool challenge) {
   multiline_ = multiline;
+  challenge_ = challenge;
   have_status_ = done_ = false;
   failed_.clear();
   status_ = {};
@@ -57,6 +59,12 @@ std::size_t response_parser::parse(std::string_view data, std::error_code& ec) {
 
 void response_parser::first_line(std::string_view line, std::error_code& ec) {
   auto st = parse_status_line(line);
+  // RFC 5034 §4: a server challenge is "+" SP base64 (or "+" alone for an empty one).
+  if (!st && challenge_ && (line == "+" || line.starts_with("+ "))) {
+    st = status_line{};
+    st->continuation = true;
+    st->text = std::string(line.substr(line.size() > 1 ? 2 : 1));
+  }
   if (!st) {
     ec = failed_ = make_error_code(error::bad_response);
     return;
@@ -85,6 +93,11 @@ std::optional<status_line> parse_status_line(std::string_view line) {
   }
   st.text = std::string(line);
   return st;
+}
+
+std::optional<std::string> sasl_data(std::string_view text) {
+  text = trim_ows(text);
+  return base64_decode(text.substr(0, text.find(' ')));
 }
 
 namespace {

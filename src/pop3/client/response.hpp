@@ -21,6 +21,7 @@ namespace l7::pop3::client {
 
 struct status_line {
   bool ok = false;
+  bool continuation = false;  // "+ text": a SASL challenge (RFC 5034 §4), only when expected
   std::string code;  // RFC 2449 §8 response code without brackets ("AUTH", "SYS/TEMP"), or empty
   std::string text;  // the rest of the line
 };
@@ -35,8 +36,9 @@ class response_parser {
  public:
   explicit response_parser(limits l = {}) : limits_(l) {}
 
-  // Starts the next response; `multiline` for CAPA, LIST/UIDL without argument, RETR, TOP.
-  void expect(bool multiline);
+  // Starts the next response; `multiline` for CAPA, LIST/UIDL without argument, RETR, TOP;
+  // `challenge` during AUTH, where "+" or "+ base64" may come instead of +OK / -ERR.
+  void expect(bool multiline, bool challenge = false);
   // Consumes complete lines of `data` (the caller keeps the rest and gives it again with more);
   // returns the bytes consumed. Stops at the end of the response: done().
   std::size_t parse(std::string_view data, std::error_code& ec);
@@ -50,6 +52,7 @@ class response_parser {
 
   limits limits_;
   bool multiline_ = false;
+  bool challenge_ = false;
   bool have_status_ = false;
   bool done_ = false;
   std::error_code failed_;
@@ -60,6 +63,10 @@ class response_parser {
 
 // "+OK" / "-ERR" line without its line end -> status_line; nullopt when it is neither.
 std::optional<status_line> parse_status_line(std::string_view line);
+
+// The SASL data of a challenge's text, or of a +OK's text (data with success, RFC 5034 §4): its
+// first word, base64-decoded (an empty text is empty data). nullopt when it is not base64.
+std::optional<std::string> sasl_data(std::string_view text);
 
 // STAT's "nn mm" (RFC 1939 §5).
 struct drop_stat {

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "core/base64.hpp"
 #include "net/connect.hpp"
 #include "net/tls.hpp"
 #include "pop3/client/error.hpp"
@@ -56,8 +55,9 @@ net::awaitable<std::error_code> session::write(std::string bytes, std::chrono::m
 }
 
 // Reads one response into parser_ (and body_ for multi-line ones) within `timeout`.
-net::awaitable<std::error_code> session::read_response(bool multiline, std::chrono::milliseconds timeout) {
-  parser_.expect(multiline);
+net::awaitable<std::error_code> session::read_response(bool multiline, std::chrono::milliseconds timeout,
+                                                       bool challenge) {
+  parser_.expect(multiline, challenge);
   deadline_->expires_after(timeout);
   for (;;) {
     std::error_code pec;
@@ -182,44 +182,6 @@ net::awaitable<status> session::start_tls() {
   auto hs = co_await handshake();
   if (!hs.ok()) co_return hs;
   co_return co_await capa();
-}
-
-net::awaitable<status> session::login() {
-  const bool plain = opt_.auth == auth_mode::plain || (opt_.auth == auth_mode::automatic && caps_.offers_sasl("PLAIN"));
-  if (plain) {
-    // RFC 5034 §4 initial response: base64(authzid NUL authcid NUL passwd), RFC 4616.
-    std::string creds;
-    creds += '\0';
-    creds += opt_.user;
-    creds += '\0';
-    creds += opt_.password;
-    const auto encoded = base64_encode(creds);
-    std::string line = "AUTH PLAIN " + encoded, where = "AUTH PLAIN";
-    trace(trace_kind::client, "AUTH PLAIN ****");
-    line += "\r\n";
-    auto wec = co_await write(std::move(line), opt_.limits.command);
-    if (wec) co_return status{wec, {}, where};
-    // A "+ " continuation (a server that ignores initial responses) gets the response alone.
-    auto ec = co_await read_response(false, opt_.limits.command);
-    if (ec == error::bad_response && in_.text().starts_with("+")) {
-      in_.consume(in_.text().find('\n') + 1);
-      std::string again = encoded;
-      co_return co_await command(std::move(again), where, false, opt_.limits.command, true);
-    }
-    if (ec) co_return status{ec, {}, where};
-    status st{{}, parser_.status(), where};
-    trace(trace_kind::server, fmt::format("{}{} {}", st.reply.ok ? "+OK" : "-ERR",
-                                          st.reply.code.empty() ? "" : " [" + st.reply.code + "]", st.reply.text));
-    if (!st.reply.ok) st.ec = make_error_code(error::rejected);
-    co_return st;
-  }
-  if (caps_.known && !caps_.user && opt_.auth == auth_mode::automatic)
-    co_return status{make_error_code(error::auth_unavailable), {}, tls() ? "login" : "login (many servers allow it only over TLS)"};
-  std::string user = "USER " + opt_.user, where = "USER";
-  auto st = co_await command(std::move(user), where, false, opt_.limits.command);
-  if (!st.ok()) co_return st;
-  std::string pass = "PASS " + opt_.password, pwhere = "PASS";
-  co_return co_await command(std::move(pass), pwhere, false, opt_.limits.command, true);
 }
 
 net::awaitable<std::pair<status, drop_stat>> session::stat() {

@@ -1,5 +1,6 @@
 // POP3 client session (RFC 1939) with CAPA (RFC 2449), STLS (RFC 2595) or implicit TLS
-// (RFC 8314), USER/PASS and AUTH PLAIN (RFC 5034, RFC 4616, with the initial response).
+// (RFC 8314), USER/PASS, AUTH SCRAM-SHA-256 (RFC 5802, RFC 7677: the server must prove it knows
+// the keys) and AUTH PLAIN (RFC 4616), both with the initial response (RFC 5034).
 //
 // One connection, one command at a time (no pipelining). Use from one executor; a session
 // never moves (its stream may turn into TLS in place). Responses are read by response.hpp's
@@ -37,9 +38,10 @@ enum class tls_mode {
 };
 
 enum class auth_mode {
-  automatic,  // AUTH PLAIN when CAPA lists SASL PLAIN, else USER/PASS
+  automatic,  // the first of SASL SCRAM-SHA-256, PLAIN that CAPA lists, else USER/PASS
   user,       // USER/PASS (RFC 1939 §7)
   plain,      // AUTH PLAIN (RFC 5034)
+  scram,      // AUTH SCRAM-SHA-256 (RFC 5034)
 };
 
 struct timeouts {
@@ -105,12 +107,18 @@ class session {
   net::awaitable<status> capa();
   net::awaitable<status> start_tls();
   net::awaitable<status> login();
+  net::awaitable<status> auth_plain();
+  net::awaitable<status> auth_scram();
+  // One SASL step of AUTH: sends `line` (traced as `shown`) and reads a "+ " challenge
+  // (reply.continuation), +OK or -ERR (error::rejected).
+  net::awaitable<status> sasl_step(std::string line, std::string_view shown, const std::string& where);
   // Sends `line` (traced, its argument masked when `mask`) and reads the response; a -ERR is
   // error::rejected.
   net::awaitable<status> command(std::string line, std::string where, bool multiline,
                                  std::chrono::milliseconds timeout, bool mask = false);
   net::awaitable<std::error_code> write(std::string bytes, std::chrono::milliseconds timeout);
-  net::awaitable<std::error_code> read_response(bool multiline, std::chrono::milliseconds timeout);
+  net::awaitable<std::error_code> read_response(bool multiline, std::chrono::milliseconds timeout,
+                                                bool challenge = false);
   void trace(trace_kind kind, std::string_view line) const;
   std::string endpoint_text() const;
 

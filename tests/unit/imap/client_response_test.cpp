@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.hpp"
+#include "core/scram.hpp"
 #include "imap/client/response_reader.hpp"
 
 namespace l7::imap::client {
@@ -155,6 +157,67 @@ TEST(ImapClientResponse, SearchCapabilitiesCodes) {
   EXPECT_FALSE(code_number("UIDNEXT 99999999999", "UIDNEXT"));
   EXPECT_EQ(sequence_set_text({9, 1, 2, 3, 5, 3, 10}), "1:3,5,9:10");
   EXPECT_EQ(sequence_set_text({}), "");
+}
+
+// RFC 7677 §3's exchange as an IMAP server sends it (RFC 9051 §6.2.2): the server-first in a
+// "+", the server-final in a last "+", then the tagged OK; read at every byte split, the SASL
+// data taken out of the responses is the server's messages, which satisfy scram::client.
+TEST(ImapClientResponse, ScramChallengesAtEveryByteSplit) {
+  const std::string server_first = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+  const std::string server_final = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
+  const std::string bytes = "+ " + base64_encode(server_first) + "\r\n* OK [ALERT] untagged meanwhile\r\n+ " +
+                            base64_encode(server_final) + "\r\na1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n";
+  for (std::size_t cut = 0; cut <= bytes.size(); ++cut) {
+    response_reader reader;
+    std::vector<client_response> got;
+    std::string buf;
+    std::error_code ec;
+    for (auto piece : {std::string_view(bytes).substr(0, cut), std::string_view(bytes).substr(cut)}) {
+      buf += piece;
+      for (;;) {
+        buf.erase(0, reader.parse(buf, ec));
+        ASSERT_FALSE(ec) << "cut " << cut;
+        if (!reader.ready()) break;
+        got.push_back(reader.take());
+      }
+    }
+    ASSERT_EQ(got.size(), 4u) << "cut " << cut;
+    EXPECT_EQ(sasl_challenge(got[0].r), std::optional<std::string>(server_first)) << "cut " << cut;
+    EXPECT_FALSE(sasl_challenge(got[1].r)) << "cut " << cut;  // untagged, not a continuation
+    EXPECT_EQ(sasl_challenge(got[2].r), std::optional<std::string>(server_final)) << "cut " << cut;
+    EXPECT_FALSE(sasl_success_data(got[3].r)) << "\"Logged in\" is not base64";
+  }
+  scram::client mech("user", "pencil");
+  std::string message;
+  ASSERT_FALSE(mech.first(message, "rOprNGfwEbeRWgbNEkqO"));
+  ASSERT_FALSE(mech.server_first(server_first, message));
+  EXPECT_EQ(message, "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                     "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+  EXPECT_FALSE(mech.server_final(server_final));
+}
+
+TEST(ImapClientResponse, SaslData) {
+  auto parse = [](std::string_view raw) {
+    imap::response r;
+    std::error_code ec;
+    imap::parse_response(raw, r, ec);
+    EXPECT_FALSE(ec) << raw;
+    return r;
+  };
+  EXPECT_EQ(sasl_challenge(parse("+ \r\n")), std::optional<std::string>(""));
+  EXPECT_EQ(sasl_challenge(parse("+\r\n")), std::optional<std::string>(""));
+  EXPECT_EQ(sasl_challenge(parse("+ dj1hYmM=\r\n")), std::optional<std::string>("v=abc"));
+  EXPECT_FALSE(sasl_challenge(parse("+ Ready for literal data\r\n")));
+  EXPECT_FALSE(sasl_challenge(parse("+ [ALERT] dj1hYmM=\r\n")));
+  EXPECT_FALSE(sasl_challenge(parse("+ dj1hYm\r\n")));  // bad padding
+  EXPECT_FALSE(sasl_challenge(parse("a1 OK dj1hYmM=\r\n")));
+  // Data with success in the tagged OK: the text's first word, when it is base64.
+  EXPECT_EQ(sasl_success_data(parse("a1 OK dj1hYmM=\r\n")), std::optional<std::string>("v=abc"));
+  EXPECT_EQ(sasl_success_data(parse("a1 OK [CAPABILITY IMAP4rev1] dj1hYmM= Success\r\n")),
+            std::optional<std::string>("v=abc"));
+  EXPECT_FALSE(sasl_success_data(parse("a1 OK [CAPABILITY IMAP4rev1] Logged in\r\n")));
+  EXPECT_FALSE(sasl_success_data(parse("a1 OK\r\n")));
+  EXPECT_FALSE(sasl_success_data(parse("a1 NO dj1hYmM=\r\n")));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "core/base64.hpp"
+#include "core/scram.hpp"
 #include "pop3/client/error.hpp"
 #include "pop3/client/response.hpp"
 
@@ -18,9 +20,9 @@ struct outcome {
 };
 
 // Feeds `pieces` in turn as the session does: unconsumed bytes stay in the buffer.
-outcome feed(const std::vector<std::string_view>& pieces, bool multiline, limits l = {}) {
+outcome feed(const std::vector<std::string_view>& pieces, bool multiline, limits l = {}, bool challenge = false) {
   response_parser p(l);
-  p.expect(multiline);
+  p.expect(multiline, challenge);
   std::string buf;
   outcome out;
   for (auto piece : pieces) {
@@ -159,6 +161,69 @@ TEST(Pop3ClientResponse, Capa) {
   EXPECT_FALSE(caps.offers_sasl("CRAM-MD5"));
   EXPECT_EQ(caps.implementation, "Dovecot");
   EXPECT_FALSE(parse_capa("TOP\r\n").stls);
+}
+
+// RFC 5034 §4: during AUTH a "+ " challenge may come instead of +OK / -ERR; elsewhere it is an
+// error. At every split, as the other responses.
+TEST(Pop3ClientResponse, SaslChallenges) {
+  auto challenge = [](std::string_view in) { return feed({in}, false, {}, true); };
+  auto r = challenge("+ cj1hYmM=\r\n+OK next\r\n");
+  ASSERT_TRUE(r.done);
+  EXPECT_TRUE(r.st.continuation);
+  EXPECT_FALSE(r.st.ok);
+  EXPECT_EQ(r.st.text, "cj1hYmM=");
+  EXPECT_EQ(r.left, 10u);
+  r = challenge("+\r\n");
+  EXPECT_TRUE(r.st.continuation);
+  EXPECT_EQ(r.st.text, "");
+  r = challenge("+ \r\n");
+  EXPECT_TRUE(r.st.continuation);
+  EXPECT_EQ(r.st.text, "");
+  r = challenge("+OK Logged in.\r\n");
+  EXPECT_TRUE(r.st.ok);
+  EXPECT_FALSE(r.st.continuation);
+  r = challenge("-ERR [AUTH] Authentication failed.\r\n");
+  EXPECT_FALSE(r.st.ok);
+  EXPECT_FALSE(r.st.continuation);
+  EXPECT_EQ(challenge("+x\r\n").ec, error::bad_response);
+  EXPECT_EQ(whole("+ cj1hYmM=\r\n", false).ec, error::bad_response);  // not during AUTH
+  const std::string_view in = "+ cj1hYmM=\r\n";
+  for (std::size_t cut = 0; cut <= in.size(); ++cut) {
+    const auto got = feed({in.substr(0, cut), in.substr(cut)}, false, {}, true);
+    EXPECT_TRUE(got.done) << "cut " << cut;
+    EXPECT_TRUE(got.st.continuation) << "cut " << cut;
+    EXPECT_EQ(got.st.text, "cj1hYmM=") << "cut " << cut;
+  }
+}
+
+TEST(Pop3ClientResponse, SaslData) {
+  EXPECT_EQ(sasl_data(""), std::optional<std::string>(""));
+  EXPECT_EQ(sasl_data("dj1hYmM="), std::optional<std::string>("v=abc"));
+  EXPECT_EQ(sasl_data("dj1hYmM= Logged in."), std::optional<std::string>("v=abc"));
+  EXPECT_FALSE(sasl_data("Logged in."));
+  EXPECT_FALSE(sasl_data("dj1hYm"));
+}
+
+// RFC 7677 §3's exchange as a POP3 server may send it (RFC 5034 §4): the server-first in a
+// "+ " challenge and the server-final as data with success on the +OK.
+TEST(Pop3ClientResponse, ScramExchange) {
+  const std::string server_first = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+  const std::string server_final = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
+  scram::client mech("user", "pencil");
+  std::string message;
+  ASSERT_FALSE(mech.first(message, "rOprNGfwEbeRWgbNEkqO"));
+  const std::string first_line = "+ " + base64_encode(server_first) + "\r\n";
+  auto r = feed({first_line}, false, {}, true);
+  ASSERT_TRUE(r.st.continuation);
+  auto data = sasl_data(r.st.text);
+  ASSERT_TRUE(data);
+  ASSERT_FALSE(mech.server_first(*data, message));
+  const std::string ok_line = "+OK " + base64_encode(server_final) + "\r\n";
+  r = feed({ok_line}, false, {}, true);
+  ASSERT_TRUE(r.st.ok);
+  data = sasl_data(r.st.text);
+  ASSERT_TRUE(data);
+  EXPECT_FALSE(mech.server_final(*data));
 }
 
 }  // namespace
