@@ -2,12 +2,14 @@
 imaps) and against a private Dovecot 2.3 (tests/interop/lib/dovecot.py; skipped, with the
 reason, only when Dovecot is not installed). Each server gets the same tests: list, get round
 trip of a message whose literal holds CRLF.CRLF and lines starting with a dot, get into a
-directory, delete, a wrong password (exit 1), -v with the password masked, and --idle woken by
-a message delivered meanwhile.
+directory, delete, a wrong password with SCRAM-SHA-256 and PLAIN (exit 1), SCRAM-SHA-256 as the
+automatic choice (its -v dialogue), -v with the password masked, and --idle woken by a message
+delivered meanwhile. Dovecot stores the password as SCRAM-SHA-256 keys (doveadm pw).
 
 Run: python3 test_client_fetch.py --l7 build/dev/l7
 """
 
+import base64
 import os
 import signal
 import smtplib
@@ -93,14 +95,41 @@ class FetchTests:
         self.assertEqual(r.returncode, 1, r.stderr)
 
     def test_wrong_password(self):
-        r = fetch("-u", self.user, "-p", "wrong-" + self.password, "-s", "127.0.0.1:%d" % self.ports["imap"],
-                  "--starttls", "-k", "list")
-        self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertRegex(r.stderr.decode(), r"^l7 mail: AUTHENTICATE PLAIN: NO .*\n$")
-        self.assertEqual(r.stdout, b"")
+        for auth, where in (("SCRAM-SHA-256", "AUTHENTICATE SCRAM-SHA-256"), ("PLAIN", "AUTHENTICATE PLAIN")):
+            r = fetch("-u", self.user, "-p", "wrong-" + self.password, "-s", "127.0.0.1:%d" % self.ports["imap"],
+                      "--starttls", "-k", "--auth", auth, "list")
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertRegex(r.stderr.decode(), r"^l7 mail: %s: NO .*\n$" % where)
+            self.assertEqual(r.stdout, b"")
+
+    def test_scram_is_the_automatic_choice(self):
+        """SCRAM-SHA-256 is offered, so it is used without --auth: the -v dialogue shows the
+        command, the server-first (nonce, salt, iterations) and the server-final v=, and masks
+        what the client sends."""
+        r = self.ok("list", "-v")
+        err = r.stderr.decode()
+        self.assertRegex(err, r"C: (a\d+) AUTHENTICATE SCRAM-SHA-256( \*\*\*\*)?\n")
+        self.assertNotIn("AUTHENTICATE PLAIN", err)
+        self.assertNotIn(self.password, err)
+        challenges = [base64.b64decode(line[5:]).decode() for line in err.splitlines()
+                      if line.startswith("S: + ") and len(line) > 5]
+        self.assertTrue(any(c.startswith("r=") and ",s=" in c and ",i=" in c for c in challenges), err)
+        # Both servers send the server-final as a last "+", answered with an empty line.
+        self.assertTrue(any(c.startswith("v=") for c in challenges), err)
+        sent = [line[3:] for line in err.splitlines() if line.startswith("C: ")]
+        self.assertIn("****", sent)  # the client-final (and client-first without SASL-IR)
+        self.assertIn("", sent)
+        self.assertRegex(err, r"S: a\d+ OK")
+
+    def test_scram_over_implicit_tls_get(self):
+        mark = mailfetch.marker()
+        self.deliver(mailfetch.message("scram " + mark))
+        uid = self.find(listing(self.ok("list", "--auth", "SCRAM-SHA-256", tls="implicit").stdout), mark)[0]
+        got = self.ok("get", uid, "--auth", "SCRAM-SHA-256", tls="implicit").stdout
+        self.assertEqual(got, mailfetch.stored(self.maildir, mark))
 
     def test_verbose_masks_the_password(self):
-        r = self.ok("list", "-v")
+        r = self.ok("list", "-v", "--auth", "PLAIN")
         err = r.stderr.decode()
         self.assertRegex(err, r"C: a\d+ STARTTLS\n")
         self.assertIn("* TLS established", err)
@@ -134,6 +163,7 @@ class FetchTests:
         proc = subprocess.Popen([l7test.L7, "mail", "fetch", "--idle", "-v"] + self.args(),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
+            mailfetch.read_line(proc.stderr, b"idling in INBOX")  # after the login's "+" challenges
             mailfetch.read_line(proc.stderr, b"S: + ")
             proc.send_signal(signal.SIGINT)
             self.assertEqual(proc.wait(timeout=30), 0)

@@ -1,15 +1,19 @@
 """A private Dovecot 2.3 instance for the interop tests of our mail clients (`l7 mail fetch`):
 its own config, base_dir, state_dir and log in a temporary directory, IMAP (143-style, with
 STARTTLS), IMAPS, POP3 (with STLS) and POP3S on free ports of 127.0.0.1, a self-signed
-certificate, users from a passwd-file with {PLAIN} passwords, mail in ~/Maildir, mail processes
-running as `nobody`. Nothing of the system's Dovecot is touched (the same approach as
-bench/imap.sh).
+certificate, users from a passwd-file whose passwords are stored as {SCRAM-SHA-256} (RFC 5803's
+keys, made by `doveadm pw`, which needs no running Dovecot), mechanisms PLAIN, LOGIN and
+SCRAM-SHA-256, mail in ~/Maildir, mail processes running as `nobody`. Nothing of the system's
+Dovecot is touched (the same approach as bench/imap.sh).
 
     if not dovecot.available(): raise unittest.SkipTest(dovecot.MISSING)
     with dovecot.Dovecot({"alice": "secret"}) as d:
         d.ports["imap"], d.deliver("alice", b"Subject: x\\r\\n\\r\\nhi\\r\\n")
 """
 
+import base64
+import hashlib
+import hmac
 import os
 import pwd
 import shutil
@@ -20,11 +24,30 @@ import tempfile
 import time
 
 DOVECOT = "/usr/sbin/dovecot"
+DOVEADM = "/usr/bin/doveadm"
 MISSING = "Dovecot is not installed (dovecot-core, dovecot-imapd, dovecot-pop3d: run scripts/deps.sh)"
 
 
 def available():
-    return all(os.access(p, os.X_OK) for p in (DOVECOT, "/usr/lib/dovecot/imap", "/usr/lib/dovecot/pop3"))
+    return all(os.access(p, os.X_OK) for p in (DOVECOT, DOVEADM, "/usr/lib/dovecot/imap", "/usr/lib/dovecot/pop3"))
+
+
+def scram_password(password):
+    """Dovecot 2.3's {SCRAM-SHA-256}iterations,salt,StoredKey,ServerKey (base64) for a password,
+    from `doveadm pw`; checked against RFC 5802 §3 computed here, so that a format we misread
+    fails the setup rather than every SCRAM login."""
+    out = subprocess.run([DOVEADM, "pw", "-s", "SCRAM-SHA-256", "-p", password], check=True,
+                         capture_output=True, timeout=60).stdout.decode().strip()
+    prefix = "{SCRAM-SHA-256}"
+    if not out.startswith(prefix):
+        raise RuntimeError("doveadm pw: unexpected output %r" % out)
+    iterations, salt, stored, server = out[len(prefix):].split(",")
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    if (base64.b64decode(stored) != hashlib.sha256(client_key).digest() or
+            base64.b64decode(server) != hmac.new(salted, b"Server Key", hashlib.sha256).digest()):
+        raise RuntimeError("doveadm pw: keys that RFC 5802 does not give: %r" % out)
+    return out
 
 
 def _free_port():
@@ -69,8 +92,8 @@ class Dovecot:
                        check=True, capture_output=True, timeout=60)
         with open(os.path.join(d, "passwd"), "w") as f:
             for user, password in self.users.items():
-                f.write("%s:{PLAIN}%s:%d:%d::%s::\n" % (user, password, self.nobody.pw_uid, self.nobody.pw_gid,
-                                                         self.home(user)))
+                f.write("%s:%s:%d:%d::%s::\n" % (user, scram_password(password), self.nobody.pw_uid,
+                                                 self.nobody.pw_gid, self.home(user)))
                 for sub in ("cur", "new", "tmp"):
                     os.makedirs(os.path.join(self.maildir(user), sub), exist_ok=True)
         for root, dirs, files in os.walk(os.path.join(d, "home")):
@@ -97,7 +120,7 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login scram-sha-256
 auth_failure_delay = 0
 mail_location = maildir:~/Maildir
 first_valid_uid = 1

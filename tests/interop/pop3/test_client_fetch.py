@@ -2,12 +2,15 @@
 pop3s) and against a private Dovecot 2.3 (tests/interop/lib/dovecot.py; skipped, with the
 reason, only when Dovecot is not installed). Each server gets the same tests: list, RETR round
 trip of a message with a line that is only "." and lines starting with dots (dot-unstuffing),
-get into a directory over implicit TLS, delete (applied at QUIT), a wrong password (exit 1),
--v with the password masked, and --idle refused (IMAP only).
+get into a directory over implicit TLS, delete (applied at QUIT), a wrong password with
+SCRAM-SHA-256, PLAIN and USER (exit 1), SCRAM-SHA-256 as the automatic choice (its -v
+dialogue) and over implicit TLS, -v with the password masked, and --idle refused (IMAP only).
+Dovecot stores the password as SCRAM-SHA-256 keys (doveadm pw).
 
 Run: python3 test_client_fetch.py --l7 build/dev/l7
 """
 
+import base64
 import os
 import smtplib
 import sys
@@ -89,13 +92,35 @@ class FetchTests:
         self.assertRegex(r.stderr.decode(), r"l7 mail: RETR 999: -ERR")
 
     def test_wrong_password(self):
-        for auth in ("PLAIN", "USER"):
+        for auth, where in (("SCRAM-SHA-256", "AUTH SCRAM-SHA-256"), ("PLAIN", "AUTH PLAIN"), ("USER", "PASS")):
             r = fetch("--pop3", "-u", self.user, "-p", "wrong-" + self.password, "-s",
                       "127.0.0.1:%d" % self.ports["pop3"], "--auth", auth, "list")
             self.assertEqual(r.returncode, 1, r.stderr)
-            where = "AUTH PLAIN" if auth == "PLAIN" else "PASS"
             self.assertRegex(r.stderr.decode(), r"^l7 mail: %s: -ERR .*\n$" % where)
             self.assertEqual(r.stdout, b"")
+
+    def test_scram_is_the_automatic_choice(self):
+        """SCRAM-SHA-256 is offered, so it is used without --auth: the -v dialogue shows the
+        command, the server-first (nonce, salt, iterations) and masks what the client sends."""
+        r = self.ok("list", "-v")
+        err = r.stderr.decode()
+        self.assertIn("C: AUTH SCRAM-SHA-256 ****\n", err)
+        self.assertNotIn("AUTH PLAIN", err)
+        self.assertNotIn(self.password, err)
+        challenges = [base64.b64decode(line[5:]).decode() for line in err.splitlines()
+                      if line.startswith("S: + ") and len(line) > 5]
+        self.assertTrue(any(c.startswith("r=") and ",s=" in c and ",i=" in c for c in challenges), err)
+        self.assertIn("C: ****\n", err)  # the client-final
+        # Both servers send the server-final as a last "+ ", answered with an empty line.
+        self.assertTrue(any(c.startswith("v=") for c in challenges), err)
+        self.assertIn("C: \nS: +OK", err)
+
+    def test_scram_over_implicit_tls_get(self):
+        mark = mailfetch.marker()
+        self.deliver(mailfetch.message("scram " + mark))
+        number = self.find(listing(self.ok("list", "--auth", "SCRAM-SHA-256", tls="implicit").stdout), mark)[0]
+        got = self.ok("get", number, "--auth", "SCRAM-SHA-256", tls="implicit").stdout
+        self.assertEqual(got, mailfetch.stored(self.maildir, mark))
 
     def test_verbose_masks_the_password(self):
         for auth, shown in (("PLAIN", "C: AUTH PLAIN ****"), ("USER", "C: PASS ****")):
