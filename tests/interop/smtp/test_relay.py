@@ -333,6 +333,48 @@ class QueueSurvivesKill(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+LOOP_ZONE = """$ORIGIN loop.test.
+$TTL 60
+@      IN SOA ns.loop.test. hostmaster.loop.test. 1 60 60 600 60
+@      IN NS  ns
+ns     IN A   127.0.0.1
+@      IN MX  10 mx
+mx     IN A   127.0.0.1
+"""
+
+
+class RelayLoop(unittest.TestCase):
+    """loop.test's MX is this very l7 (its smtp listener), which does not take mail for
+    loop.test: the relay sees its own name in the greeting and bounces (5.4.6) instead of
+    sending the message around in circles."""
+
+    def test_mx_pointing_back_to_us_bounces(self):
+        tmp = tempfile.mkdtemp(prefix="l7-relay-loop-")
+        try:
+            zone = os.path.join(tmp, "loop.test.zone")
+            with open(zone, "w") as f:
+                f.write(LOOP_ZONE)
+            port = l7test.free_port()
+            cfg = _config({
+                ("mail", "capture"): "false",
+                ("mail", "domains"): '["example.test"]',
+                ("dns", "zones"): '["%s"]' % zone,
+                ("dns", "recursion"): "false",
+                ("smtp", "relay_port"): str(port),
+            })
+            with l7test.l7_server(only=SERVICES, config_text=cfg, ports=("submission", "smtps", "dns"),
+                                  extra_args=("--port", "smtp=%d" % port)) as server:
+                smtptest.add_user(server)
+                inbox = os.path.join(server.data_dir, "mail", smtptest.USER)
+                submit(server.ports["submission"], ["x@loop.test"], "loop one")
+                msg, _ = wait_inbox(inbox, lambda m, r: b"x@loop.test" in r and m.get_content_type() == "multipart/report")
+                _, per_rcpt, _ = dsn_fields(msg)
+                self.assertEqual(per_rcpt[0]["Status"], "5.4.6")
+                self.assertIn("loops back to myself", per_rcpt[0]["Diagnostic-Code"])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 @unittest.skipUnless(os.path.exists(SINK), "postfix (smtp-sink) is not installed")
 class RelayToPostfixSink(unittest.TestCase):
     """Postfix's smtp-sink as the MX: a pipelined transaction with three recipients."""
