@@ -29,5 +29,6 @@ void add_tftp_command(CLI::App& app);
 void add_mail_command(CLI::App& app);
 // `l7 mail fetch`: the POP3 / IMAP client (mail_fetch.cpp), added under `l7 mail`.
 void add_mail_fetch_command(CLI::App& mail);
+void add_mail_queue_command(CLI::App& mail);  // mail_queue.cpp
 
 }  // namespace l7::cli

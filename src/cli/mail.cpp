@@ -250,7 +250,7 @@ int run(const mail_args& a) {
 }  // namespace
 
 void add_mail_command(CLI::App& app) {
-  auto* mail = app.add_subcommand("mail", "Mail clients: send (SMTP), fetch (POP3, IMAP)");
+  auto* mail = app.add_subcommand("mail", "Mail clients: send (SMTP), fetch (POP3, IMAP), queue (the relay's outbound queue)");
   mail->require_subcommand(1);
   auto a = std::make_shared<mail_args>();
   auto* cmd = mail->add_subcommand("send", "Send a message over SMTP (swaks-like): STARTTLS or implicit TLS, "
@@ -298,6 +298,7 @@ void add_mail_command(CLI::App& app) {
     if (code != ok) throw CLI::RuntimeError(code);
   });
   add_mail_fetch_command(*mail);
+  add_mail_queue_command(*mail);
 }
 
 }  // namespace l7::cli

@@ -189,6 +189,31 @@ std::error_code queue::read_message(const std::string& id, std::string& out) con
   return {};
 }
 
+std::vector<queue_entry> queue::list(std::vector<std::uint64_t>* sizes) const {
+  std::vector<queue_entry> out;
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator(dir_, ec)) {
+    if (d.path().extension() != ".json") continue;
+    std::ifstream in(d.path(), std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    queue_entry e;
+    if (from_json(s.str(), e) && e.id == d.path().stem().string()) out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const queue_entry& a, const queue_entry& b) {
+    return a.arrival != b.arrival ? a.arrival < b.arrival : a.id < b.id;
+  });
+  if (sizes) {
+    sizes->clear();
+    for (const auto& e : out) {
+      std::error_code size_ec;
+      const auto n = fs::file_size(dir_ / (e.id + ".eml"), size_ec);
+      sizes->push_back(size_ec ? 0 : n);
+    }
+  }
+  return out;
+}
+
 std::vector<queue_entry> queue::load(std::vector<std::string>* problems) {
   std::vector<queue_entry> out;
   std::error_code ec;

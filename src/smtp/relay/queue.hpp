@@ -72,8 +72,11 @@ class queue {
   std::error_code remove(const std::string& id);
   std::error_code read_message(const std::string& id, std::string& out) const;
   // Every entry, oldest first. Orphans and corrupt files are handled as above; `problems`
-  // gets one line for each.
+  // gets one line for each. For the relay at start only: it changes the directory.
   std::vector<queue_entry> load(std::vector<std::string>* problems = nullptr);
+  // Every readable entry, oldest first, changing nothing (`l7 mail queue` while the server
+  // runs); `sizes` gets each message file's size (0 if unreadable) when given.
+  std::vector<queue_entry> list(std::vector<std::uint64_t>* sizes = nullptr) const;
 
  private:
   std::error_code ensure_dir() const;

@@ -21,6 +21,7 @@ except ImportError:
 import email
 import email.policy
 import glob
+import json
 import shutil
 import smtplib
 import subprocess
@@ -252,6 +253,19 @@ class RelayToAiosmtpd(unittest.TestCase):
         self.assertIn("status=deferred (451 4.7.1", log)
         queued = glob.glob(os.path.join(self.server.data_dir, "queue", "smtp", "*.json"))
         self.assertTrue(any("later-erin" in open(p).read() for p in queued))
+        # `l7 mail queue` shows it while the server runs, in text and JSON.
+        r = l7test.run([l7test.L7, "mail", "queue", "--data", self.server.data_dir])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = r.stdout.decode()
+        self.assertIn("<alice@example.test>", text)
+        self.assertRegex(text, r"pending\s+<later-erin@remote.test>\s+\(mx.remote.test\[127.0.0.1\]:\d+: 451 4.7.1")
+        r = l7test.run([l7test.L7, "mail", "queue", "--data", self.server.data_dir, "--json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        entries = [e for e in json.loads(r.stdout) if e["recipients"][0]["address"] == "later-erin@remote.test"]
+        self.assertEqual(len(entries), 1)
+        self.assertEqual(entries[0]["recipients"][0]["state"], "pending")
+        self.assertGreater(entries[0]["size"], 0)
+        self.assertGreaterEqual(entries[0]["attempts"], 1)
 
     def test_no_relay_without_authentication(self):
         c = smtptest.LineClient(self.server.ports["smtp"])
