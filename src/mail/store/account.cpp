@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 
+#include <algorithm>
+
 #include "app/log.hpp"
 #include "mail/store/error.hpp"
 #include "mail/store/maildir.hpp"
@@ -58,6 +60,12 @@ std::shared_ptr<folder> account::open_folder(std::string_view name, std::error_c
   lock lk(mu_);
   if ((ec = init_locked())) return nullptr;
   return open_locked(dir_name.empty() ? std::string("INBOX") : std::string(name), ec);
+}
+
+bool account::unused() {
+  lock lk(mu_, std::try_to_lock);
+  if (!lk.owns_lock()) return false;
+  return std::all_of(folders_.begin(), folders_.end(), [](const auto& f) { return f.second.use_count() == 1; });
 }
 
 std::error_code account::quota(quota_usage& out) {

@@ -60,6 +60,9 @@ class account {
 
   // RFC 9208 §5: STORAGE (bytes) and MESSAGE usage with the limits.
   std::error_code quota(quota_usage& out);
+  // True when no folder object of this account is held outside it (the store may then close
+  // the account); false as well while another thread is inside the account.
+  bool unused();
 
  private:
   using lock = std::unique_lock<std::mutex>;

@@ -1,5 +1,8 @@
 #include "mail/store/store.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "app/accounts.hpp"
 
 namespace l7::mail {
@@ -43,10 +46,31 @@ std::shared_ptr<account> store::open_account(std::string_view user, std::error_c
     limits.limit_bytes = options_.quota_bytes;
     limits.limit_messages = options_.quota_messages;
     auto a = std::make_shared<account>(data_dir_ / "mail" / std::string(user), limits, false);
-    it = accounts_.emplace(std::string(user), std::move(a)).first;
+    it = accounts_.emplace(std::string(user), open_account_entry{std::move(a), 0}).first;
   }
+  it->second.used = ++clock_;
+  auto result = it->second.a;  // held: the sweep below sees it in use
+  close_idle_locked();
   ec.clear();
-  return it->second;
+  return result;
+}
+
+void store::close_idle_locked() {
+  const auto limit = options_.max_idle_accounts;
+  if (limit == 0 || accounts_.size() <= limit) return;
+  // Idle: only this table holds the account (new references come from here, under mu_, so
+  // the count cannot grow meanwhile) and none of its folders is held outside it.
+  std::vector<std::pair<std::uint64_t, decltype(accounts_)::iterator>> idle;
+  for (auto it = accounts_.begin(); it != accounts_.end(); ++it)
+    if (it->second.a.use_count() == 1 && it->second.a->unused()) idle.emplace_back(it->second.used, it);
+  std::sort(idle.begin(), idle.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::size_t excess = accounts_.size() - limit;
+  for (std::size_t i = 0; i < idle.size() && excess > 0; ++i, --excess) accounts_.erase(idle[i].second);
+}
+
+std::size_t store::open_accounts() {
+  std::lock_guard lk(mu_);
+  return accounts_.size();
 }
 
 std::shared_ptr<account> store::open_capture() {

@@ -5,8 +5,13 @@
 // Each folder has its SQLite index l7-index.sqlite; the files are the truth.
 //
 // Ownership and threads: a store owns its account objects (one per user, created on first
-// use, kept until the store is destroyed) and hands them out as shared_ptr; accounts own
-// their folder objects. Everything is thread-safe and blocking: call it from a thread pool.
+// use) and hands them out as shared_ptr; accounts own their folder objects, each with its
+// SQLite index open (3 file descriptors and its page cache). Accounts nobody uses any more
+// (no one holds the account or one of its folders) are closed, least recently used first,
+// once more than options::max_idle_accounts are open, so that a server that has seen
+// thousands of users does not keep thousands of indexes open; an account in use (a session
+// with a folder selected, IDLE included) is never closed, so every user of a folder still
+// shares one folder object and its change notifications. Everything is thread-safe and blocking: call it from a thread pool.
 // Destroy the store only after its callers are done with it.
 //
 // Errors are std::error_code of store_error (error.hpp); nothing throws for expected
@@ -38,6 +43,7 @@ class store {
  public:
   struct options {
     std::uint64_t quota_bytes = 0, quota_messages = 0;  // per user account; 0 = no limit
+    std::size_t max_idle_accounts = 64;                 // 0 = keep every account open
   };
 
   // No I/O until first use.
@@ -62,12 +68,22 @@ class store {
   std::shared_ptr<account> open_capture();
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  // User accounts open now (the capture mailbox aside).
+  std::size_t open_accounts();
 
  private:
+  struct open_account_entry {
+    std::shared_ptr<account> a;
+    std::uint64_t used = 0;  // clock_ at the last open_account
+  };
+  // Closes the least recently used idle accounts beyond max_idle_accounts. Holds mu_.
+  void close_idle_locked();
+
   const std::filesystem::path data_dir_;
   const options options_;
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<account>, std::less<>> accounts_;
+  std::map<std::string, open_account_entry, std::less<>> accounts_;
+  std::uint64_t clock_ = 0;
   std::shared_ptr<account> capture_;
 };
 
