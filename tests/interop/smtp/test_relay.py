@@ -283,6 +283,51 @@ class RelayToAiosmtpd(unittest.TestCase):
 
 
 @unittest.skipIf(aiosmtpd is None, "python3-aiosmtpd is not installed")
+class RelayBurst(unittest.TestCase):
+    """200 messages for remote.test in one submission session: every one reaches the MX once,
+    the queue empties, and l7 gives back the descriptors its deliveries used."""
+
+    def test_two_hundred_messages_in_a_row(self):
+        tmp = tempfile.mkdtemp(prefix="l7-relay-burst-")
+        handler = Recorder()
+        mx = Controller(handler, hostname="127.0.0.1", port=l7test.free_port())
+        mx.start()
+        try:
+            zones = write_zones(tmp)
+            with l7test.l7_server(only=SERVICES, config_text=_config({
+                ("mail", "capture"): "false",
+                ("mail", "domains"): '["example.test"]',
+                ("dns", "zones"): "[" + ", ".join('"%s"' % z for z in zones) + "]",
+                ("dns", "recursion"): "false",
+                ("smtp", "relay_port"): str(mx.port),
+            })) as server:
+                smtptest.add_user(server)
+                fd_dir = "/proc/%d/fd" % server.proc.pid
+                before = len(os.listdir(fd_dir))
+                count = 200
+                with smtplib.SMTP("127.0.0.1", server.ports["submission"], timeout=30) as c:
+                    c.starttls(context=smtptest.tls_context())
+                    c.login(smtptest.USER, smtptest.PASSWORD)
+                    for i in range(count):
+                        c.sendmail("alice@example.test", ["burst%d@remote.test" % (i % 7)],
+                                   ("Subject: burst %d\r\n\r\nmessage %d\r\n" % (i, i)).encode())
+                with handler.cond:
+                    ok = handler.cond.wait_for(lambda: len(handler.messages) >= count, 60)
+                self.assertTrue(ok, "%d of %d delivered" % (len(handler.messages), count))
+                subjects = sorted(email.message_from_bytes(m["content"])["Subject"] for m in handler.messages)
+                self.assertEqual(subjects, sorted("burst %d" % i for i in range(count)))  # each once
+                queue = os.path.join(server.data_dir, "queue", "smtp")
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and glob.glob(os.path.join(queue, "*.json")):
+                    time.sleep(0.05)
+                self.assertEqual(glob.glob(os.path.join(queue, "*")), [])
+                self.assertLessEqual(len(os.listdir(fd_dir)), before + 5)
+        finally:
+            mx.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@unittest.skipIf(aiosmtpd is None, "python3-aiosmtpd is not installed")
 class QueueSurvivesKill(unittest.TestCase):
     """The MX is down: the message waits in the queue, survives kill -9 of l7, and is delivered
     by the next l7 on the same data directory once the MX is up."""
