@@ -1,7 +1,9 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9; CHANGEDSINCE and VANISHED, RFC 7162 §3.1.4.1,
 // §3.2.6). Messages are answered in batches: each batch's records and files are read and its
 // responses built on the thread pool, then sent, so that FETCH 1:* of a large mailbox never
-// holds more than a batch in memory.
+// holds more than a batch in memory. Items that need only the header section (ENVELOPE,
+// BODY[HEADER.FIELDS ...], RFC822.HEADER) are answered from the store's header cache; a
+// message without a cached header is read from its file and its header cached for next time.
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -62,6 +64,9 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
   std::vector<std::pair<std::uint32_t, std::uint64_t>> seen_set;  // \Seen set here: told already
   std::string chunk;
   std::size_t missing = 0;  // asked for, but expunged by another session meanwhile
+  const bool header_cache = need == content_need::header;
+  std::vector<std::pair<std::uint32_t, std::string>> cached;  // (uid, header section)
+  std::vector<std::pair<std::string, std::string>> learned;   // (message id, header section)
   for (std::size_t start = 0; start < uids.size(); start += batch) {
     const std::size_t end = std::min(uids.size(), start + batch);
     records.clear();
@@ -93,6 +98,12 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
           }
         }
       }
+      cached.clear();
+      learned.clear();
+      // A failed cache read is not an error: the files answer instead.
+      if (header_cache && !records.empty() && folder->headers(records.front().uid, records.back().uid, cached))
+        cached.clear();
+      std::size_t next_cached = 0;
       for (const auto& m : records) {
         if (args.changed_since && m.modseq <= *args.changed_since) continue;
         message_data d;
@@ -100,14 +111,27 @@ net::awaitable<void> session::on_fetch(const command& cmd) {
         d.seq = view_.seq_of(m.uid);
         if (!d.seq) continue;
         if (need != content_need::none) {
-          auto e = folder->read(m, d.content, need == content_need::header);
-          if (e == mail::store_error::no_such_message) continue;  // expunged meanwhile
-          if (e) return e;
+          while (next_cached < cached.size() && cached[next_cached].first < m.uid) ++next_cached;
+          if (next_cached < cached.size() && cached[next_cached].first == m.uid) {
+            d.content = std::move(cached[next_cached].second);
+          } else {
+            auto e = folder->read(m, d.content, need == content_need::header);
+            if (e == mail::store_error::no_such_message) continue;  // expunged meanwhile
+            if (e) return e;
+            if (header_cache) {
+              const auto h = mail::header_prefix(d.content);
+              if (!h.empty()) learned.emplace_back(m.id, std::string(h));
+            }
+          }
           d.parse();
         }
         fetch_options o = opts;
         o.add_flags = std::binary_search(unseen.begin(), unseen.end(), m.uid);
         write_fetch(chunk, d, args.items, o);
+      }
+      if (!learned.empty()) {
+        if (auto e = folder->remember_headers(learned))  // only an optimization: FETCH goes on
+          shared_.log->warn("header cache of {} not updated: {}", folder->name(), e.message());
       }
       return {};
     });

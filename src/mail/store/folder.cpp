@@ -195,6 +195,49 @@ std::error_code folder::messages(std::uint32_t first, std::uint32_t last, std::v
   return {};
 }
 
+std::error_code folder::headers(std::uint32_t first, std::uint32_t last,
+                                std::vector<std::pair<std::uint32_t, std::string>>& out) {
+  lock lk(mu_);
+  if (auto ec = check_open(lk)) return ec;
+  return index_->headers_between(first, last, out);
+}
+
+std::error_code folder::remember_headers(const std::vector<std::pair<std::string, std::string>>& by_id) {
+  lock lk(mu_);
+  if (auto ec = check_open(lk)) return ec;
+  if (auto ec = index_->begin()) return ec;
+  std::error_code ec;
+  for (const auto& [id, header] : by_id) {
+    std::uint32_t uid = 0;
+    if (!ec) ec = index_->find_base(id, uid);
+    if (!ec && uid != 0 && !header.empty()) ec = index_->put_header(id, header);
+  }
+  if (!ec) ec = index_->commit();
+  if (ec) index_->rollback();
+  return ec;
+}
+
+std::string_view header_prefix(std::string_view m, std::size_t limit) {
+  std::size_t end = m.size();
+  if (m.starts_with("\r\n")) end = 2;
+  else if (m.starts_with("\n")) end = 1;
+  else {
+    for (std::size_t i = m.find('\n'); i != std::string_view::npos; i = m.find('\n', i + 1)) {
+      const auto rest = m.substr(i + 1);
+      if (rest.starts_with("\r\n")) {
+        end = i + 3;
+        break;
+      }
+      if (rest.starts_with("\n")) {
+        end = i + 2;
+        break;
+      }
+    }
+  }
+  if (end > limit) return {};
+  return m.substr(0, end);
+}
+
 namespace {
 
 // Reads the file at `path` into `out` (all of it, or up to the end of its header section).

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -131,6 +132,15 @@ class folder {
   // FETCH of header fields on large mailboxes): `out` may hold some body bytes too.
   std::error_code read(const message_record& m, std::string& out, bool header_only = false);
 
+  // The header cache (IMAP FETCH of header fields without opening files): the cached header
+  // sections of the messages with first <= UID <= last that have one, ascending. Messages
+  // get one when delivered or appended, or through remember_headers().
+  std::error_code headers(std::uint32_t first, std::uint32_t last,
+                          std::vector<std::pair<std::uint32_t, std::string>>& out);
+  // Caches header sections read from files: (message id, header section) pairs; ids that
+  // are no longer indexed are skipped. One transaction.
+  std::error_code remember_headers(const std::vector<std::pair<std::string, std::string>>& by_id);
+
   // Stores `message` durably (tmp/, fsync, rename, fsync dir), then indexes it (RFC 9051
   // §6.3.12 APPEND; the UID is RFC 4315's APPENDUID). `into_new` delivers into new/ (SMTP,
   // flags ignored); otherwise into cur/ with `flags`. `meta` is kept with the message.
@@ -171,7 +181,7 @@ class folder {
   std::error_code sync_locked(bool move_new, std::uint64_t& notify_modseq);
   std::error_code index_file(const std::string& base, const std::string& rel, std::uint64_t size,
                              const flag_set& flags, time_point internal, const std::string& meta,
-                             std::uint32_t& uid, std::uint64_t& modseq);
+                             std::string_view header, std::uint32_t& uid, std::uint64_t& modseq);
   std::error_code insert_rows(std::vector<detail::index_row>& rows, std::uint32_t& uidvalidity,
                               std::uint64_t& modseq);
   std::error_code insert_rows_locked(std::vector<detail::index_row>& rows, std::uint32_t& uidvalidity,
@@ -194,5 +204,9 @@ class folder {
   std::shared_ptr<detail::quota_tracker> quota_;
   std::shared_ptr<detail::watch_list> watchers_;
 };
+
+// The header section of a message (through the empty line that ends it; all of it when
+// there is none); empty when it is longer than `limit` (not worth caching).
+std::string_view header_prefix(std::string_view message, std::size_t limit = 64 * 1024);
 
 }  // namespace l7::mail

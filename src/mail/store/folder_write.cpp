@@ -57,7 +57,8 @@ std::error_code folder::append(std::string_view message, const flag_set& flags, 
     lock lk(mu_);  // durable now; indexing it at once is an optimization (sync would do it)
     auto iec = check_open(lk);
     if (!iec)
-      iec = index_file(base, rel, message.size(), normalized, internal_date, std::string(meta), new_uid, modseq);
+      iec = index_file(base, rel, message.size(), normalized, internal_date, std::string(meta),
+                       header_prefix(message), new_uid, modseq);
     if (iec) app::logger("mail")->warn("mail store: {} stored but not indexed yet: {}", base, iec.message());
   } else {
     app::logger("mail")->error("mail store: writing into {} failed: {}", dir.string(), ec.message());
@@ -72,7 +73,7 @@ std::error_code folder::append(std::string_view message, const flag_set& flags, 
 
 std::error_code folder::index_file(const std::string& base, const std::string& rel, std::uint64_t size,
                                    const flag_set& flags, time_point internal, const std::string& meta,
-                                   std::uint32_t& uid, std::uint64_t& modseq) {
+                                   std::string_view header, std::uint32_t& uid, std::uint64_t& modseq) {
   detail::index_row r;
   r.base = base;
   r.file = rel;
@@ -81,6 +82,7 @@ std::error_code folder::index_file(const std::string& base, const std::string& r
   r.internal_ms = to_ms(internal);
   r.save_ms = to_ms(std::chrono::system_clock::now());
   r.meta = meta;
+  r.header = header;
   std::vector<detail::index_row> rows{std::move(r)};
   std::uint32_t uidvalidity = 0;
   if (auto ec = insert_rows_locked(rows, uidvalidity, modseq)) return ec;

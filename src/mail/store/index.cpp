@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS expunged(uid INTEGER PRIMARY KEY, modseq INTEGER NOT 
 CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged(modseq);
 CREATE TABLE IF NOT EXISTS pending(base TEXT PRIMARY KEY, meta TEXT NOT NULL, internal_ms INTEGER NOT NULL,
   created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS hdr(base TEXT PRIMARY KEY, data BLOB NOT NULL);
 )sql";
 
 constexpr std::int64_t pending_lifetime_ms = 24 * 3600 * 1000;
@@ -244,7 +245,24 @@ std::error_code index::insert(const index_row& r) {
   s.bind(1, r.uid).bind(2, r.base).bind(3, r.file).bind(4, join_flags(r.flags));
   s.bind(5, static_cast<std::int64_t>(r.modseq)).bind(6, static_cast<std::int64_t>(r.size));
   s.bind(7, r.internal_ms).bind(8, r.save_ms).bind(9, r.meta);
-  return s.done();
+  if (auto ec = s.done()) return ec;
+  if (!r.header.empty()) return put_header(r.base, r.header);
+  return {};
+}
+
+std::error_code index::put_header(const std::string& base, std::string_view data) {
+  stmt s(db_, "INSERT OR REPLACE INTO hdr(base, data) VALUES (?, ?)");
+  return s.bind(1, base).bind(2, data).done();
+}
+
+std::error_code index::headers_between(std::uint32_t first, std::uint32_t last,
+                                       std::vector<std::pair<std::uint32_t, std::string>>& out) {
+  stmt s(db_, "SELECT m.uid, h.data FROM msg m JOIN hdr h ON h.base = m.base WHERE m.uid BETWEEN ? AND ? "
+              "ORDER BY m.uid");
+  s.bind(1, first).bind(2, last);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.emplace_back(static_cast<std::uint32_t>(s.i64(0)), s.text(1));
+  return rc == SQLITE_DONE ? std::error_code{} : store_error::corrupt;
 }
 
 std::error_code index::update(std::uint32_t uid, const flag_set& flags, const std::string& file,
@@ -257,6 +275,8 @@ std::error_code index::update(std::uint32_t uid, const flag_set& flags, const st
 std::error_code index::expunge(const index_row& r, std::uint64_t modseq) {
   stmt del(db_, "DELETE FROM msg WHERE uid = ?");
   if (auto ec = del.bind(1, r.uid).done()) return ec;
+  stmt hdr(db_, "DELETE FROM hdr WHERE base = ?");
+  if (auto ec = hdr.bind(1, r.base).done()) return ec;
   stmt log(db_, "INSERT OR REPLACE INTO expunged(uid, modseq, base) VALUES (?, ?, ?)");
   return log.bind(1, r.uid).bind(2, static_cast<std::int64_t>(modseq)).bind(3, r.base).done();
 }

@@ -16,6 +16,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -37,6 +39,7 @@ struct index_row {
   std::uint64_t modseq = 0, size = 0;
   std::int64_t internal_ms = 0, save_ms = 0;  // milliseconds since the epoch
   std::string meta;
+  std::string header;  // insert(): the header section to cache with the row (may be empty)
 };
 
 // A UID set as IMAP may send it ("3,1:3") in ascending order without duplicates.
@@ -82,6 +85,11 @@ class index {
   // Rows with first <= uid <= last, in UID order; `with_meta` false leaves meta empty.
   std::error_code rows_between(std::uint32_t first, std::uint32_t last, std::vector<index_row>& out,
                                bool with_meta);
+  // The header cache (table hdr, keyed by base name so that it can never answer for another
+  // message): the cached header sections of the rows with first <= uid <= last, in UID order.
+  std::error_code headers_between(std::uint32_t first, std::uint32_t last,
+                                  std::vector<std::pair<std::uint32_t, std::string>>& out);
+  std::error_code put_header(const std::string& base, std::string_view data);
   // UIDs expunged with MODSEQ above `modseq`, ascending.
   std::error_code vanished_since(std::uint64_t modseq, std::vector<std::uint32_t>& out);
   // Base names in the expunge log (sync deletes such files if they are still there).
