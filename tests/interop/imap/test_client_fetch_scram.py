@@ -17,6 +17,7 @@ import l7test  # noqa: E402
 from mailfetch import fetch  # noqa: E402
 from scramserver import PASSWORD, USER, Scram, ScriptedServer  # noqa: E402
 
+
 def login_until_client_final(s, scram):
     s.send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256 AUTH=PLAIN] scripted")
     tag, command, mech, initial = s.recv().split(" ")

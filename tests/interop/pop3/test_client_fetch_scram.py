@@ -17,6 +17,7 @@ import l7test  # noqa: E402
 from mailfetch import fetch  # noqa: E402
 from scramserver import PASSWORD, USER, Scram, ScriptedServer  # noqa: E402
 
+
 def login_until_client_final(s, scram):
     s.send("+OK scripted")
     assert s.recv() == "CAPA", s.received
